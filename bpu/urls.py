@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("units/<slug:slug>/phases/", include("phases.urls")),
+    path("units/<slug:slug>/research/", include("research.urls")),
+    path("", include("units.urls")),
+]
+
+handler403 = "bpu.views.permission_denied"
+handler404 = "bpu.views.page_not_found"
+handler500 = "bpu.views.server_error"

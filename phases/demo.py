@@ -1,0 +1,2 @@
+def seed(demo):
+    """Nothing yet for this app's part of the demo."""

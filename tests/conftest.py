@@ -1,0 +1,119 @@
+"""Shared fixtures: one unit, and people standing in every relation to it."""
+
+import pytest
+from django.test import Client
+
+from units.models import Role
+
+from .factories import TEST_PASSWORD, MembershipFactory, UnitFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _english_and_fast(settings):
+    settings.LANGUAGE_CODE = "en"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def unit(db):
+    return UnitFactory()
+
+
+def _member(unit, role):
+    return MembershipFactory(unit=unit, role=role).user
+
+
+@pytest.fixture
+def facilitator(unit):
+    return _member(unit, Role.FACILITATOR)
+
+
+@pytest.fixture
+def researcher(unit):
+    return _member(unit, Role.RESEARCHER)
+
+
+@pytest.fixture
+def member(unit):
+    return _member(unit, Role.PROFESSIONAL)
+
+
+@pytest.fixture
+def service_user(unit):
+    return _member(unit, Role.SERVICE_USER)
+
+
+@pytest.fixture
+def manager(unit):
+    return _member(unit, Role.MANAGER)
+
+
+@pytest.fixture
+def outsider(db):
+    """Someone with an account who is not part of the unit."""
+    return UserFactory()
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def client_for():
+    """A test client logged in as the given person."""
+
+    def make(user):
+        c = Client()
+        c.force_login(user)
+        return c
+
+    return make
+
+
+@pytest.fixture
+def password():
+    return TEST_PASSWORD
+
+
+# --- The services stage: a real broker and a real Celery worker process -------
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``services`` need a broker: they run in CI's PostgreSQL + Redis stage.
+
+    On the embedded defaults (no broker) they are deselected, not skipped, so a
+    run never reports them as passed or skipped; CI's services stage sets
+    CELERY_BROKER_URL and runs them all.
+    """
+    from django.conf import settings
+
+    if settings.CELERY_BROKER_URL:
+        return
+    selected = [item for item in items if "services" not in item.keywords]
+    deselected = [item for item in items if "services" in item.keywords]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real ``celery worker`` process, consuming from the configured broker,
+    writing to the test database. Yields a handle that can kill and restart it."""
+    from tests.worker import WorkerProcess
+
+    worker = WorkerProcess()
+    worker.start()
+    yield worker
+    worker.stop()

@@ -1,0 +1,113 @@
+"""Who may see and do what, decided per unit by the person's role in it.
+
+This is the one place the rules live. Views ask for a unit through
+``get_unit_access`` (or ``get_programme_for_user``); templates look at
+``access.perms``. Someone who is not a member gets the same 404 as for a unit
+that does not exist; a member who lacks the permission gets a 403.
+"""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import Membership, Programme, Role, Unit
+
+
+class Perm(StrEnum):
+    VIEW = "view"  # the unit, its sessions, plan, shared experiments, reports
+    CONTRIBUTE = "contribute"  # own entries: experiments, comments, own steps, motivation
+    MANAGE_UNIT = "manage_unit"  # unit details, members, invitations
+    MANAGE_SESSIONS = "manage_sessions"  # schedule, agenda, attendance, notes
+    MANAGE_PHASE = "manage_phase"  # phase content, plan of action, phase transitions
+    VIEW_HISTORY = "view_history"  # who changed what, when
+    VIEW_RESEARCH = "view_research"  # statistics, themes, measures (pseudonymous data)
+    MANAGE_RESEARCH = "manage_research"  # codebook, waves, imports, qualitative coding
+    MANAGE_REPORTS = "manage_reports"  # narrative sections, rendering reports
+
+
+_MEMBER = frozenset({Perm.VIEW, Perm.CONTRIBUTE})
+
+ROLE_PERMS: dict[str, frozenset[Perm]] = {
+    Role.FACILITATOR: _MEMBER
+    | {
+        Perm.MANAGE_UNIT,
+        Perm.MANAGE_SESSIONS,
+        Perm.MANAGE_PHASE,
+        Perm.VIEW_HISTORY,
+        Perm.VIEW_RESEARCH,
+    },
+    Role.RESEARCHER: _MEMBER | {Perm.VIEW_RESEARCH, Perm.MANAGE_RESEARCH, Perm.MANAGE_REPORTS},
+    Role.PROFESSIONAL: _MEMBER,
+    Role.STUDENT: _MEMBER,
+    Role.SERVICE_USER: _MEMBER,
+    Role.FAMILY_CARER: _MEMBER,
+    Role.MANAGER: frozenset({Perm.VIEW, Perm.VIEW_RESEARCH}),
+}
+
+ALL_PERMS = frozenset(Perm)
+
+
+@dataclass(frozen=True)
+class UnitAccess:
+    """A person's standing in one unit: their membership (if any) and what it allows."""
+
+    unit: Unit
+    user: object
+    membership: Membership | None
+    perms: frozenset[Perm] = field(default=frozenset())
+
+    def can(self, perm: Perm) -> bool:
+        return perm in self.perms
+
+    @property
+    def role(self) -> str | None:
+        return self.membership.role if self.membership else None
+
+    @property
+    def is_admin(self) -> bool:
+        return bool(self.user.is_staff)
+
+
+def perms_for(user, membership: Membership | None) -> frozenset[Perm]:
+    if user.is_authenticated and user.is_staff:
+        return ALL_PERMS
+    if membership is None:
+        return frozenset()
+    return ROLE_PERMS[membership.role]
+
+
+def unit_access(user, unit: Unit) -> UnitAccess:
+    """The access of ``user`` to an already loaded unit (no 404/403 raised)."""
+    membership = None
+    if user.is_authenticated:
+        membership = (
+            Membership.objects.current().filter(unit=unit, user=user).select_related("user").first()
+        )
+    return UnitAccess(
+        unit=unit, user=user, membership=membership, perms=perms_for(user, membership)
+    )
+
+
+def get_unit_access(user, slug: str, perm: Perm = Perm.VIEW) -> UnitAccess:
+    """The unit with this slug as ``user`` may reach it, or 404 (not theirs) / 403 (not allowed)."""
+    unit = Unit.objects.select_related("programme").filter(slug=slug).first()
+    if unit is None or not user.is_authenticated:
+        raise Http404
+    access = unit_access(user, unit)
+    if not access.perms:
+        raise Http404
+    if perm not in access.perms:
+        raise PermissionDenied
+    return access
+
+
+def get_programme_for_user(user, slug: str) -> Programme:
+    """A programme is visible to whoever may see at least one of its units."""
+    programme = Programme.objects.filter(slug=slug).first()
+    if programme is None or not user.is_authenticated:
+        raise Http404
+    if not user.is_staff and not Unit.objects.visible_to(user).filter(programme=programme).exists():
+        raise Http404
+    return programme
