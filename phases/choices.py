@@ -11,3 +11,11 @@ class Phase(models.IntegerChoices):
     PLAN = 4, _("Goals and plan of action")
     REALIZATION = 5, _("Realization")
     OUTCOMES = 6, _("Outcomes, products and dissemination")
+
+
+class KnowledgeSource(models.TextChoices):
+    """The three kinds of knowledge a BPU combines (recordable wherever knowledge is used)."""
+
+    EXPERIENTIAL = "experiential", _("Experiential (clients and carers)")
+    PROFESSIONAL = "professional", _("Professional (practice)")
+    SCIENTIFIC = "scientific", _("Scientific (research, literature)")
