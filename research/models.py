@@ -1,1 +1,483 @@
+"""Research data of a unit: its codebook (measures), waves, observations and
+their history, the imports that wrote them, and qualitative material with
+coded fragments.
 
+Waves: every unit has ``baseline``, ``intermediary`` and ``final``. They are
+created lazily by ``research.services.waves_ensure_defaults(unit)`` (called by
+``research.selectors.unit_waves(unit)``, by the importer and by every research
+page), not by a signal on Unit, so creating a unit elsewhere costs nothing.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from units.models import Programme, Unit
+
+MEASURE_CODE_RE = r"^[A-Za-z0-9_]+$"
+WAVE_CODE_RE = r"^[A-Za-z0-9_-]+$"
+RESPONDENT_RE = r"^[A-Za-z0-9._-]{1,64}$"
+
+measure_code_validator = RegexValidator(
+    MEASURE_CODE_RE, _("Use only letters, digits and underscores (_).")
+)
+wave_code_validator = RegexValidator(
+    WAVE_CODE_RE, _("Use only letters, digits, hyphens (-) and underscores (_).")
+)
+
+
+class MeasureType(models.TextChoices):
+    NUMERIC = "numeric", _("Numeric")
+    LIKERT = "likert", _("Likert scale")
+    YESNO = "yesno", _("Yes/no")
+    TEXT = "text", _("Text")
+
+
+class Respondent(models.TextChoices):
+    CLIENT = "client", _("Client")
+    PROFESSIONAL = "professional", _("Professional")
+    OTHER = "other", _("Other")
+
+
+# Types whose values are numbers (yes/no is stored as 1/0).
+NUMERIC_TYPES = frozenset({MeasureType.NUMERIC, MeasureType.LIKERT, MeasureType.YESNO})
+# Types that need a range.
+RANGED_TYPES = frozenset({MeasureType.NUMERIC, MeasureType.LIKERT})
+
+
+class MeasureQuerySet(models.QuerySet):
+    def for_unit(self, unit):
+        return self.filter(unit=unit)
+
+    def quantitative(self):
+        """Measures with numbers (numeric, likert, yes/no), the ones with statistics."""
+        return self.filter(type__in=NUMERIC_TYPES)
+
+
+class Measure(models.Model):
+    """One variable of the unit's codebook."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="measures"
+    )
+    code = models.CharField(
+        _("code"),
+        max_length=64,
+        validators=[measure_code_validator],
+        help_text=_("Letters, digits and underscores; the column name in data files."),
+    )
+    label = models.CharField(_("label"), max_length=200)
+    construct = models.CharField(
+        _("construct"),
+        max_length=200,
+        blank=True,
+        help_text=_("What it measures, e.g. loneliness or quality of life."),
+    )
+    type = models.CharField(
+        _("type"), max_length=10, choices=MeasureType.choices, default=MeasureType.NUMERIC
+    )
+    min_value = models.FloatField(_("minimum"), null=True, blank=True)
+    max_value = models.FloatField(_("maximum"), null=True, blank=True)
+    higher_is_better = models.BooleanField(_("higher is better"), default=True)
+    respondent = models.CharField(
+        _("respondent"), max_length=12, choices=Respondent.choices, default=Respondent.CLIENT
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        ordering = ["unit", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "code"], name="measure_code_unique_in_unit"),
+            models.CheckConstraint(
+                condition=Q(min_value__isnull=True)
+                | Q(max_value__isnull=True)
+                | Q(max_value__gt=models.F("min_value")),
+                name="measure_max_above_min",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code}: {self.label}"
+
+    @property
+    def is_quantitative(self) -> bool:
+        return self.type in NUMERIC_TYPES
+
+    def clean(self):
+        errors = {}
+        if self.type in RANGED_TYPES:
+            if self.min_value is None:
+                errors["min_value"] = _("Required for numeric and likert measures.")
+            if self.max_value is None:
+                errors["max_value"] = _("Required for numeric and likert measures.")
+        if (
+            self.min_value is not None
+            and self.max_value is not None
+            and self.max_value <= self.min_value
+        ):
+            errors["max_value"] = _("The maximum must be above the minimum.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Wave(models.Model):
+    """A moment of measurement: baseline, intermediary, final, or one a researcher adds."""
+
+    BASELINE = "baseline"
+    INTERMEDIARY = "intermediary"
+    FINAL = "final"
+    DEFAULTS = (
+        (BASELINE, _("Baseline"), 1),
+        (INTERMEDIARY, _("Intermediary"), 2),
+        (FINAL, _("Final"), 3),
+    )
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="waves"
+    )
+    code = models.CharField(_("code"), max_length=40, validators=[wave_code_validator])
+    label = models.CharField(_("label"), max_length=100)
+    date = models.DateField(_("date"), null=True, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("wave")
+        verbose_name_plural = _("waves")
+        ordering = ["unit", "order", "date", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "code"], name="wave_code_unique_in_unit"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def is_default(self) -> bool:
+        return self.code in (self.BASELINE, self.INTERMEDIARY, self.FINAL)
+
+
+def import_upload_to(batch, filename):
+    """MEDIA_ROOT/imports/<unit slug>/<random>-<name>: never served from MEDIA_URL."""
+    import secrets
+
+    from django.utils.text import get_valid_filename
+
+    name = get_valid_filename(filename)[-120:] or "upload"
+    return f"imports/{batch.unit.slug}/{secrets.token_hex(8)}-{name}"
+
+
+class ImportBatch(models.Model):
+    """One uploaded data file: previewed first, then (maybe) confirmed.
+
+    The file is kept so that confirming re-reads it (nothing in the session),
+    and so a researcher can see later where values came from.
+    """
+
+    class Shape(models.TextChoices):
+        WIDE = "wide", _("Wide (one column per measure)")
+        LONG = "long", _("Long (respondent, wave, measure, value)")
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        CONFIRMED = "confirmed", _("Confirmed")
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="import_batches"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    original_filename = models.CharField(_("file name"), max_length=255, blank=True)
+    file = models.FileField(_("file"), upload_to=import_upload_to, max_length=300, blank=True)
+    shape = models.CharField(_("shape"), max_length=10, choices=Shape.choices, blank=True)
+    wave = models.ForeignKey(
+        Wave,
+        verbose_name=_("wave"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The wave chosen on the form; empty if the file has a wave column."),
+    )
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    values_created = models.PositiveIntegerField(_("values added"), default=0)
+    values_updated = models.PositiveIntegerField(_("values replaced"), default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED
+    )
+
+    class Meta:
+        verbose_name = _("data import")
+        verbose_name_plural = _("data imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.original_filename or f"#{self.pk}"
+
+
+class ObservationQuerySet(models.QuerySet):
+    def for_unit(self, unit):
+        return self.filter(unit=unit)
+
+
+class Observation(models.Model):
+    """One value: a respondent's answer on a measure in a wave.
+
+    Numbers (numeric, likert, yes/no as 1/0) go in ``value_numeric``; text
+    measures in ``value_text``. A missing value is simply not stored.
+    """
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="observations"
+    )
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="observations"
+    )
+    wave = models.ForeignKey(
+        Wave, verbose_name=_("wave"), on_delete=models.CASCADE, related_name="observations"
+    )
+    respondent = models.CharField(_("respondent"), max_length=64)
+    value_numeric = models.FloatField(_("value"), null=True, blank=True)
+    value_text = models.TextField(_("text value"), blank=True)
+    batch = models.ForeignKey(
+        ImportBatch,
+        verbose_name=_("import"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="observations",
+    )
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    objects = ObservationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "wave", "respondent"], name="observation_unique_value"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "wave"], name="observation_unit_wave"),
+            models.Index(fields=["unit", "measure", "wave"], name="observation_unit_measure"),
+            models.Index(fields=["unit", "respondent"], name="observation_unit_respondent"),
+        ]
+
+    def __str__(self):
+        return f"{self.respondent} {self.measure_id}/{self.wave_id}"
+
+    @property
+    def value(self):
+        return self.value_text if self.value_numeric is None else self.value_numeric
+
+
+class ObservationChange(models.Model):
+    """A value replaced by an import: the old value stays here.
+
+    Written by ``research.services.observations_import`` in bulk (one row per
+    replaced value whose value actually changed); cheaper than a full history
+    table on 100,000-row imports.
+    """
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    observation = models.ForeignKey(
+        Observation,
+        verbose_name=_("observation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="changes",
+    )
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="+"
+    )
+    wave = models.ForeignKey(
+        Wave, verbose_name=_("wave"), on_delete=models.CASCADE, related_name="+"
+    )
+    respondent = models.CharField(_("respondent"), max_length=64)
+    old_numeric = models.FloatField(_("old value"), null=True, blank=True)
+    old_text = models.TextField(_("old text value"), blank=True)
+    new_numeric = models.FloatField(_("new value"), null=True, blank=True)
+    new_text = models.TextField(_("new text value"), blank=True)
+    batch = models.ForeignKey(
+        ImportBatch,
+        verbose_name=_("import"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="changes",
+    )
+    changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("change of a value")
+        verbose_name_plural = _("changes of values")
+        ordering = ["-changed_at", "-id"]
+        indexes = [
+            models.Index(fields=["unit", "respondent"], name="obschange_unit_respondent"),
+        ]
+
+    def __str__(self):
+        return f"{self.respondent} {self.measure_id}/{self.wave_id}"
+
+
+# --- Qualitative ------------------------------------------------------------
+
+
+class Material(models.Model):
+    """Qualitative text material: interview or focus group notes, observations."""
+
+    class Kind(models.TextChoices):
+        INTERVIEW = "interview", _("Interview")
+        FOCUS_GROUP = "focus_group", _("Focus group")
+        OBSERVATION = "observation", _("Observation")
+        OTHER = "other", _("Other")
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="materials"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INTERVIEW)
+    title = models.CharField(_("title"), max_length=200)
+    date = models.DateField(_("date"), null=True, blank=True)
+    text = models.TextField(_("text"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+        ordering = ["-date", "-created_at", "-id"]
+
+    def __str__(self):
+        return self.title
+
+
+class Theme(models.Model):
+    """A code in a unit's (or a programme's) code list."""
+
+    class Factor(models.TextChoices):
+        NONE = "none", _("Not marked")
+        CONTEXTUAL = "contextual", _("Contextual factor")
+        COMMON = "common", _("Common factor")
+
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="themes",
+    )
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="themes",
+    )
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    factor = models.CharField(
+        _("factor"), max_length=12, choices=Factor.choices, default=Factor.NONE
+    )
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(unit__isnull=False) & Q(programme__isnull=True))
+                | (Q(unit__isnull=True) & Q(programme__isnull=False)),
+                name="theme_unit_xor_programme",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "name"],
+                condition=Q(unit__isnull=False),
+                name="theme_name_unique_in_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "name"],
+                condition=Q(programme__isnull=False),
+                name="theme_name_unique_in_programme",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CodedFragment(models.Model):
+    """A passage of a source text tagged with themes.
+
+    The source is generic (a Material, a units.Session's notes, a phases
+    experiment); ``source_field`` names the text field the offsets refer to.
+    """
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="coded_fragments"
+    )
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("kind of source"), on_delete=models.CASCADE
+    )
+    object_id = models.PositiveBigIntegerField(_("source id"))
+    source = GenericForeignKey("content_type", "object_id")
+    source_field = models.CharField(_("field of the source"), max_length=64, default="text")
+    start = models.PositiveIntegerField(_("start"))
+    end = models.PositiveIntegerField(_("end"))
+    text = models.TextField(_("passage"))
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), related_name="fragments")
+    coded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("coded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("coded passage")
+        verbose_name_plural = _("coded passages")
+        ordering = ["content_type", "object_id", "start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="fragment_end_after_start"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="fragment_source"),
+            models.Index(fields=["unit", "created_at"], name="fragment_unit_created"),
+        ]
+
+    def __str__(self):
+        return self.text[:60]
