@@ -223,7 +223,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_KB", default=400_000)
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Session reminders: each session is claimed once, so overlapping runs are harmless.
+    "units-session-reminders": {"task": "units.send_session_reminders", "schedule": 15 * 60},
+}
 
 # Security: strict in production, relaxed for plain-HTTP development.
 SECURE_CONTENT_TYPE_NOSNIFF = True

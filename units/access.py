@@ -111,3 +111,19 @@ def get_programme_for_user(user, slug: str) -> Programme:
     if not user.is_staff and not Unit.objects.visible_to(user).filter(programme=programme).exists():
         raise Http404
     return programme
+
+
+def perms_for_role(user, role: str | None) -> frozenset[Perm]:
+    """What ``role`` allows ``user`` (administrators may do everything), without a query."""
+    if user.is_authenticated and user.is_staff:
+        return ALL_PERMS
+    return ROLE_PERMS.get(role, frozenset()) if role else frozenset()
+
+
+def can_create_units(user) -> bool:
+    """Administrators, and people who facilitate at least one unit, may start a new one."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return Membership.objects.current().filter(user=user, role=Role.FACILITATOR).exists()

@@ -2,6 +2,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -89,10 +90,16 @@ class Unit(models.Model):
     planned_start = models.DateField(_("planned start"))
     planned_end = models.DateField(_("planned end"))
     cadence_weeks = models.PositiveSmallIntegerField(
-        _("meeting cadence (weeks)"), default=6, help_text=_("Weeks between sessions.")
+        _("meeting cadence (weeks)"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+        help_text=_("Weeks between sessions."),
     )
     reminder_days_before = models.PositiveSmallIntegerField(
-        _("reminder (days before a session)"), default=2
+        _("reminder (days before a session)"),
+        default=2,
+        validators=[MaxValueValidator(14)],
+        help_text=_("Members get an e-mail this many days before each session; 0 sends none."),
     )
     # Changed only by phases.services (the one place phase transitions live).
     phase = models.PositiveSmallIntegerField(
