@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "units",
     "phases",
     "research",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -226,7 +227,16 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # Session reminders: each session is claimed once, so overlapping runs are harmless.
     "units-session-reminders": {"task": "units.send_session_reminders", "schedule": 15 * 60},
+    # Report requests the broker never got, and renders whose worker died.
+    "reports-resend-stale": {"task": "reports.resend_stale_reports", "schedule": 5 * 60},
 }
+
+# Reports: a queued request is re-sent after this many minutes; a render gives
+# up as failed after this many attempts. The step delay slows rendering down for
+# the test that kills a worker mid-render; it is 0 everywhere else.
+REPORTS_RESEND_AFTER_MINUTES = env.int("REPORTS_RESEND_AFTER_MINUTES", default=10)
+REPORTS_MAX_ATTEMPTS = env.int("REPORTS_MAX_ATTEMPTS", default=3)
+REPORTS_RENDER_STEP_DELAY = env.float("REPORTS_RENDER_STEP_DELAY", default=0.0)
 
 # Security: strict in production, relaxed for plain-HTTP development.
 SECURE_CONTENT_TYPE_NOSNIFF = True
