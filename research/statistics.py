@@ -1,0 +1,434 @@
+"""Descriptive statistics and paired change, as plain functions on numbers.
+
+The arithmetic is numpy's and scipy's (mean, standard deviation with n-1,
+median, the t distribution); this module only decides what to compute, guards
+the cases where a figure does not exist (fewer than two values, no spread) and
+returns ``None`` for those, never NaN or infinity. Templates and the PDF show
+``None`` as "-".
+
+``unit_statistics(unit)``, at the end of this module, gathers the figures for
+every measure and wave of a unit into one :class:`UnitStatistics`, which is
+what the statistics page and the PDF reports render, and what a report stores
+(``to_dict()``) as the data it was made from.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+
+import numpy as np
+from scipy import stats as scipy_stats
+
+CONFIDENCE = 0.95
+
+IMPROVED = "improved"
+WORSENED = "worsened"
+UNCHANGED = "unchanged"
+
+
+def _number(value) -> float | None:
+    """A plain Python float, or None for a missing or non-finite figure."""
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+# --- Descriptives ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Descriptives:
+    """n (non-missing), mean, SD (n-1), median, minimum and maximum of one set of values.
+
+    For a yes/no measure (values 1 = yes, 0 = no) ``count_yes`` and
+    ``proportion`` are filled as well; the mean then equals the proportion.
+    Figures that do not exist (no values; SD of fewer than two) are None.
+    """
+
+    n: int
+    mean: float | None = None
+    sd: float | None = None
+    median: float | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    count_yes: int | None = None
+    proportion: float | None = None
+    ci_low: float | None = None  # 95% confidence interval of the mean (t distribution)
+    ci_high: float | None = None
+
+
+def mean_interval(data: np.ndarray) -> tuple[float | None, float | None]:
+    """The 95% confidence interval of the mean (t distribution); None for fewer than two."""
+    n = int(data.size)
+    if n < 2:
+        return None, None
+    mean = float(np.mean(data))
+    sem = float(scipy_stats.sem(data))
+    if sem == 0:
+        return mean, mean
+    low, high = scipy_stats.t.interval(CONFIDENCE, df=n - 1, loc=mean, scale=sem)
+    return _number(low), _number(high)
+
+
+def describe(values: Iterable[float]) -> Descriptives:
+    """Descriptives of numeric values; missing values (None, NaN) are left out."""
+    if not isinstance(values, np.ndarray):
+        values = [np.nan if v is None else v for v in values]
+    data = np.asarray(values, dtype=float)
+    data = data[~np.isnan(data)]
+    n = int(data.size)
+    if n == 0:
+        return Descriptives(n=0)
+    ci_low, ci_high = mean_interval(data)
+    return Descriptives(
+        n=n,
+        mean=_number(np.mean(data)),
+        sd=_number(np.std(data, ddof=1)) if n >= 2 else None,
+        median=_number(np.median(data)),
+        minimum=_number(np.min(data)),
+        maximum=_number(np.max(data)),
+        ci_low=ci_low,
+        ci_high=ci_high,
+    )
+
+
+def describe_yesno(values: Iterable[float | bool]) -> Descriptives:
+    """Descriptives of yes/no answers (non-zero = yes), with the count and proportion of yes."""
+    if not isinstance(values, np.ndarray):
+        values = [np.nan if v is None else float(bool(v)) for v in values]
+    data = np.asarray(values, dtype=float)
+    answers = (data[~np.isnan(data)] != 0).astype(float)
+    base = describe(answers)
+    if base.n == 0:
+        return Descriptives(n=0, count_yes=0)
+    count_yes = int(answers.sum())
+    return Descriptives(
+        **{**asdict(base), "count_yes": count_yes, "proportion": count_yes / base.n}
+    )
+
+
+# --- Paired change -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PairedChange:
+    """Change from the baseline to a later wave, on respondents with a value in both.
+
+    ``mean_difference`` is later minus baseline; ``ci_low``/``ci_high`` its 95%
+    confidence interval from the t distribution (n-1 degrees of freedom);
+    ``effect_size`` is Cohen's d_z (mean difference / SD of the differences).
+    ``direction`` is "improved", "worsened" or "unchanged", read with the
+    measure's ``higher_is_better``; it says which way the mean moved, not whether
+    the change is statistically significant (``ci_excludes_zero`` says that).
+    """
+
+    n_pairs: int
+    mean_difference: float | None = None
+    sd_difference: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    effect_size: float | None = None
+    direction: str | None = None
+
+    @property
+    def improved(self) -> bool | None:
+        if self.direction is None or self.direction == UNCHANGED:
+            return None
+        return self.direction == IMPROVED
+
+    @property
+    def ci_excludes_zero(self) -> bool:
+        if self.ci_low is None or self.ci_high is None:
+            return False
+        return self.ci_low > 0 or self.ci_high < 0
+
+
+def direction_of(mean_difference: float | None, higher_is_better: bool) -> str | None:
+    """Whether a mean difference (later - baseline) is an improvement for this measure."""
+    if mean_difference is None:
+        return None
+    if mean_difference == 0:
+        return UNCHANGED
+    went_up = mean_difference > 0
+    return IMPROVED if went_up == higher_is_better else WORSENED
+
+
+def paired_differences(baseline: Mapping, later: Mapping) -> np.ndarray:
+    """later - baseline for every respondent with a (non-missing) value in both."""
+    keys = [k for k, v in later.items() if v is not None and baseline.get(k) is not None]
+    return np.asarray([float(later[k]) - float(baseline[k]) for k in keys], dtype=float)
+
+
+def paired_change_from_differences(
+    differences: Sequence[float] | np.ndarray, *, higher_is_better: bool = True
+) -> PairedChange:
+    """Mean difference, its 95% CI (t distribution) and Cohen's d_z, from the differences."""
+    d = np.asarray(differences, dtype=float)
+    n = int(d.size)
+    if n == 0:
+        return PairedChange(n_pairs=0)
+    mean = float(np.mean(d))
+    direction = direction_of(mean, higher_is_better)
+    if n < 2:
+        return PairedChange(n_pairs=n, mean_difference=mean, direction=direction)
+    sd = float(np.std(d, ddof=1))
+    # When every pair changed by the same amount (SD 0) the interval has no
+    # width and d_z (mean / 0) does not exist.
+    ci_low, ci_high = mean_interval(d)
+    return PairedChange(
+        n_pairs=n,
+        mean_difference=mean,
+        sd_difference=sd,
+        ci_low=ci_low,
+        ci_high=ci_high,
+        effect_size=_number(mean / sd) if sd > 0 else None,
+        direction=direction,
+    )
+
+
+def paired_change(
+    baseline: Mapping, later: Mapping, *, higher_is_better: bool = True
+) -> PairedChange:
+    """Paired change between two waves, given as {respondent: value} for each wave."""
+    return paired_change_from_differences(
+        paired_differences(baseline, later), higher_is_better=higher_is_better
+    )
+
+
+# --- The statistics of a unit, as one serialisable structure ----------------------
+
+
+@dataclass(frozen=True)
+class WaveInfo:
+    """A measurement wave as the statistics show it (baseline first)."""
+
+    code: str
+    label: str
+    date: str | None  # ISO date, so that the structure serialises as it is
+    is_baseline: bool = False
+
+
+@dataclass(frozen=True)
+class WaveDescriptives:
+    """The descriptives of one measure in one wave."""
+
+    wave_code: str
+    stats: Descriptives
+
+
+@dataclass(frozen=True)
+class WaveChange:
+    """The paired change of one measure from the baseline to one later wave."""
+
+    wave_code: str
+    change: PairedChange
+
+
+@dataclass(frozen=True)
+class MeasureStatistics:
+    """Everything computed for one measure: per wave, and the changes from the baseline.
+
+    ``kind`` is the measure type: "numeric", "likert", "yesno" or "text". Text
+    measures get only their n per wave and no changes.
+    """
+
+    code: str
+    label: str
+    construct: str
+    kind: str
+    higher_is_better: bool
+    respondent: str
+    minimum: float | None
+    maximum: float | None
+    waves: list[WaveDescriptives] = field(default_factory=list)
+    changes: list[WaveChange] = field(default_factory=list)
+
+    @property
+    def is_yesno(self) -> bool:
+        return self.kind == "yesno"
+
+    @property
+    def is_text(self) -> bool:
+        return self.kind == "text"
+
+    @property
+    def has_data(self) -> bool:
+        return any(w.stats.n for w in self.waves)
+
+    def for_wave(self, code: str) -> Descriptives | None:
+        return next((w.stats for w in self.waves if w.wave_code == code), None)
+
+
+@dataclass(frozen=True)
+class UnitStatistics:
+    """The statistics of one unit: its waves, and per measure the descriptives and changes.
+
+    This is what the statistics page shows and the PDF reports print, so that
+    the numbers on screen and on paper are the same. ``to_dict()`` gives plain
+    JSON-compatible data (stored with a report as the data it was made from);
+    ``from_dict()`` reads it back.
+    """
+
+    unit_slug: str
+    unit_name: str
+    generated_at: str  # ISO datetime
+    waves: list[WaveInfo]
+    measures: list[MeasureStatistics]
+    n_respondents: int
+
+    @property
+    def baseline(self) -> WaveInfo | None:
+        return next((w for w in self.waves if w.is_baseline), None)
+
+    @property
+    def later_waves(self) -> list[WaveInfo]:
+        return [w for w in self.waves if not w.is_baseline]
+
+    @property
+    def has_data(self) -> bool:
+        return any(m.has_data for m in self.measures)
+
+    def measure(self, code: str) -> MeasureStatistics | None:
+        return next((m for m in self.measures if m.code == code), None)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> UnitStatistics:
+        measures = [
+            MeasureStatistics(
+                **{
+                    **m,
+                    "waves": [
+                        WaveDescriptives(w["wave_code"], Descriptives(**w["stats"]))
+                        for w in m["waves"]
+                    ],
+                    "changes": [
+                        WaveChange(c["wave_code"], PairedChange(**c["change"]))
+                        for c in m["changes"]
+                    ],
+                }
+            )
+            for m in data["measures"]
+        ]
+        return cls(
+            unit_slug=data["unit_slug"],
+            unit_name=data["unit_name"],
+            generated_at=data["generated_at"],
+            waves=[WaveInfo(**w) for w in data["waves"]],
+            measures=measures,
+            n_respondents=data["n_respondents"],
+        )
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def unit_statistics(unit) -> UnitStatistics:
+    """The statistics of every measure of ``unit`` in every wave, in a constant number of queries.
+
+    Four queries however many measures, waves and respondents: the waves, the
+    codebook, the numbers (one ``values_list`` over the unit's observations) and
+    the text answers (counted only). Everything else is numpy.
+    """
+    from django.utils import timezone
+
+    from .models import MeasureType, Observation
+    from .selectors import unit_measures, unit_waves
+
+    waves = unit_waves(unit)
+    measures = unit_measures(unit)
+    wave_pos = {w.pk: i for i, w in enumerate(waves)}
+    base_pos = next((i for i, w in enumerate(waves) if w.code == w.BASELINE), 0 if waves else None)
+
+    numbers = list(
+        Observation.objects.filter(unit=unit, value_numeric__isnull=False).values_list(
+            "measure_id", "wave_id", "respondent", "value_numeric"
+        )
+    )
+    texts = list(
+        Observation.objects.filter(unit=unit, value_numeric__isnull=True)
+        .exclude(value_text="")
+        .values_list("measure_id", "wave_id", "respondent")
+    )
+
+    if numbers:
+        m_ids, w_ids, respondents, values = zip(*numbers, strict=True)
+        m_arr = np.asarray(m_ids)
+        w_arr = np.fromiter((wave_pos.get(w, -1) for w in w_ids), dtype=int, count=len(w_ids))
+        codes, r_idx = np.unique(np.asarray(respondents), return_inverse=True)
+        v_arr = np.asarray(values, dtype=float)
+        respondent_codes = set(codes.tolist())
+    else:
+        m_arr = w_arr = r_idx = v_arr = np.empty(0)
+        codes = np.empty(0)
+        respondent_codes = set()
+    respondent_codes.update(r for _m, _w, r in texts)
+
+    text_counts: dict[tuple[int, int], int] = {}
+    for m_id, w_id, _r in texts:
+        text_counts[(m_id, w_id)] = text_counts.get((m_id, w_id), 0) + 1
+
+    result = []
+    for measure in measures:
+        kind = measure.type
+        wave_stats: list[WaveDescriptives] = []
+        changes: list[WaveChange] = []
+        if kind == MeasureType.TEXT:
+            wave_stats = [
+                WaveDescriptives(w.code, Descriptives(n=text_counts.get((measure.pk, w.pk), 0)))
+                for w in waves
+            ]
+        else:
+            # One row per respondent, one column per wave, NaN where missing.
+            matrix = np.full((len(codes), len(waves)), np.nan)
+            sel = (m_arr == measure.pk) & (w_arr >= 0)
+            matrix[r_idx[sel], w_arr[sel]] = v_arr[sel]
+            summarise = describe_yesno if kind == MeasureType.YESNO else describe
+            for j, wave in enumerate(waves):
+                column = matrix[:, j]
+                wave_stats.append(WaveDescriptives(wave.code, summarise(column[~np.isnan(column)])))
+            for j, wave in enumerate(waves):
+                if j == base_pos:
+                    continue
+                diff = matrix[:, j] - matrix[:, base_pos]
+                changes.append(
+                    WaveChange(
+                        wave.code,
+                        paired_change_from_differences(
+                            diff[~np.isnan(diff)], higher_is_better=measure.higher_is_better
+                        ),
+                    )
+                )
+        result.append(
+            MeasureStatistics(
+                code=measure.code,
+                label=measure.label,
+                construct=measure.construct,
+                kind=kind,
+                higher_is_better=measure.higher_is_better,
+                respondent=measure.respondent,
+                minimum=measure.min_value,
+                maximum=measure.max_value,
+                waves=wave_stats,
+                changes=changes,
+            )
+        )
+
+    return UnitStatistics(
+        unit_slug=unit.slug,
+        unit_name=unit.name,
+        generated_at=timezone.now().isoformat(),
+        waves=[
+            WaveInfo(code=w.code, label=w.label, date=_iso(w.date), is_baseline=i == base_pos)
+            for i, w in enumerate(waves)
+        ],
+        measures=result,
+        n_respondents=len(respondent_codes),
+    )
