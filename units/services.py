@@ -90,9 +90,15 @@ def group_warnings(*, size: int, roles: set[str]) -> list[str]:
     return warnings
 
 
+# Slugs that would collide with fixed addresses such as /units/new/.
+RESERVED_SLUGS = {"new"}
+
+
 def _unique_slug(model, name: str, *, exclude_pk=None) -> str:
     base = slugify(name)[:70].strip("-") or "unit"
     slug, n = base, 1
+    if slug in RESERVED_SLUGS:
+        slug, n = f"{base}-2", 2
     taken = model.objects.filter(slug__startswith=base)
     if exclude_pk:
         taken = taken.exclude(pk=exclude_pk)

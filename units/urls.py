@@ -1,10 +1,47 @@
 from django.urls import path
 
-from . import views
+from .views import calendar, members, sessions, units
 
 app_name = "units"
 
+unit = "units/<slug:slug>/"
+session = unit + "sessions/<int:pk>/"
+
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("units/<slug:slug>/", views.unit_detail, name="detail"),
+    path("", units.dashboard, name="dashboard"),
+    path("units/new/", units.unit_create, name="create"),
+    path("programmes/new/", units.programme_create, name="programme_create"),
+    path("programmes/<slug:slug>/", units.programme_detail, name="programme_detail"),
+    path(unit, units.unit_detail, name="detail"),
+    path(unit + "edit/", units.unit_edit, name="edit"),
+    # Members and invitations
+    path(unit + "members/", members.members, name="members"),
+    path(unit + "members/me/", members.membership_own, name="membership_own"),
+    path(unit + "members/<int:pk>/role/", members.membership_role, name="membership_role"),
+    path(unit + "members/<int:pk>/end/", members.membership_end, name="membership_end"),
+    path(unit + "invitations/new/", members.invitation_create, name="invitation_create"),
+    path(
+        unit + "invitations/<int:pk>/withdraw/",
+        members.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
+    path("invitations/<str:token>/", members.invitation_accept, name="invitation_accept"),
+    # Sessions
+    path(unit + "sessions/", sessions.session_list, name="sessions"),
+    path(unit + "sessions/series/", sessions.series_create, name="series_create"),
+    path(unit + "sessions/new/", sessions.session_create, name="session_create"),
+    path(session, sessions.session_detail, name="session_detail"),
+    path(session + "edit/", sessions.session_edit, name="session_edit"),
+    path(session + "cancel/", sessions.session_cancel, name="session_cancel"),
+    path(session + "attendance/", sessions.session_attendance, name="session_attendance"),
+    path(session + "notes/", sessions.session_notes, name="session_notes"),
+    path(session + "agenda/", sessions.agenda_add, name="agenda_add"),
+    path(session + "agenda/<int:item_pk>/", sessions.agenda_edit, name="agenda_edit"),
+    path(session + "agenda/<int:item_pk>/remove/", sessions.agenda_remove, name="agenda_remove"),
+    path(session + "agenda/<int:item_pk>/move/", sessions.agenda_move, name="agenda_move"),
+    path(session + "session.ics", sessions.session_ics, name="session_ics"),
+    # Calendar
+    path("calendar/", calendar.calendar_page, name="calendar"),
+    path("calendar/revoke/", calendar.calendar_revoke, name="calendar_revoke"),
+    path("calendar/<str:token>.ics", calendar.feed, name="calendar_feed"),
 ]

@@ -1,0 +1,274 @@
+"""Forms check the shape of input; the rules live in units.services."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.bootstrap import InlineRadios
+from crispy_forms.layout import Layout, Submit
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import AgendaItem, Attendance, Organisation, Programme, Role, Session, Unit
+
+
+def _helper(submit_label, *, form_tag=True):
+    helper = FormHelper()
+    helper.form_tag = form_tag
+    if submit_label:
+        helper.add_input(Submit("submit", submit_label))
+    return helper
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class UnitForm(forms.ModelForm):
+    new_organisations = forms.CharField(
+        label=_("New organisations"),
+        required=False,
+        max_length=1000,
+        help_text=_("Organisations not in the list above, separated by commas."),
+    )
+
+    class Meta:
+        model = Unit
+        fields = [
+            "name",
+            "theme",
+            "target_group",
+            "organisations",
+            "programme",
+            "planned_start",
+            "planned_end",
+            "cadence_weeks",
+            "reminder_days_before",
+        ]
+        widgets = {
+            "planned_start": DateInput(),
+            "planned_end": DateInput(),
+            "organisations": forms.CheckboxSelectMultiple(),
+        }
+
+    def __init__(self, *args, submit_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = Organisation.objects.order_by("name")
+        self.helper = _helper(submit_label or _("Save"))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("planned_start"), cleaned.get("planned_end")
+        if start and end and end <= start:
+            self.add_error("planned_end", _("The planned end must be after the planned start."))
+        return cleaned
+
+    def new_organisation_names(self):
+        raw = self.cleaned_data.get("new_organisations") or ""
+        return [name for name in (n.strip() for n in raw.split(",")) if name]
+
+    def unit_fields(self):
+        return {
+            name: self.cleaned_data[name]
+            for name in self.Meta.fields
+            if name != "organisations" and name in self.cleaned_data
+        }
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = ["name", "field", "description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Create programme"))
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.PROFESSIONAL)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Send invitation"))
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class EndMembershipForm(forms.Form):
+    left_on = forms.DateField(label=_("Left on"), widget=DateInput(), initial=timezone.localdate)
+
+
+class OwnMembershipForm(forms.Form):
+    motivation = forms.CharField(
+        label=_("My motivation"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Why do you take part in this unit?"),
+    )
+    expectations = forms.CharField(
+        label=_("My expectations"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What do you hope to learn or achieve together?"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save"))
+
+
+class AcceptInvitationForm(forms.Form):
+    """A new account from an invitation: a name and a password."""
+
+    full_name = forms.CharField(label=_("Your name"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args, email, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+        self.helper = _helper(_("Create account and join"))
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords are not the same."))
+        elif p1:
+            from accounts.models import User
+
+            try:
+                password_validation.validate_password(
+                    p1, User(email=self.email, full_name=cleaned.get("full_name", ""))
+                )
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class SessionSeriesForm(forms.Form):
+    first = forms.DateField(label=_("First session"), widget=DateInput())
+    at = forms.TimeField(label=_("Time"), widget=TimeInput(), initial="14:00")
+    every_weeks = forms.IntegerField(label=_("Every ... weeks"), min_value=1, max_value=52)
+    until = forms.DateField(
+        label=_("Until"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Leave empty to plan until the unit's planned end."),
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=15, max_value=600, initial=120
+    )
+    location = forms.CharField(label=_("Place"), max_length=300, required=False)
+    online_url = forms.URLField(label=_("Online link"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Plan the series"))
+
+    def clean(self):
+        cleaned = super().clean()
+        first, until = cleaned.get("first"), cleaned.get("until")
+        if first and until and until < first:
+            self.add_error("until", _("The last date must be on or after the first date."))
+        return cleaned
+
+
+class SessionForm(forms.Form):
+    """One session: add, move or change where it is."""
+
+    day = forms.DateField(label=_("Date"), widget=DateInput())
+    at = forms.TimeField(label=_("Time"), widget=TimeInput())
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=15, max_value=600, initial=120
+    )
+    location = forms.CharField(label=_("Place"), max_length=300, required=False)
+    online_url = forms.URLField(label=_("Online link"), required=False)
+
+    def __init__(self, *args, submit_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(submit_label or _("Save"))
+
+    @classmethod
+    def initial_for(cls, session: Session) -> dict:
+        start = timezone.localtime(session.starts_at)
+        return {
+            "day": start.date(),
+            "at": start.time().replace(second=0, microsecond=0),
+            "duration_minutes": session.duration_minutes,
+            "location": session.location,
+            "online_url": session.online_url,
+        }
+
+
+class NotesForm(forms.ModelForm):
+    class Meta:
+        model = Session
+        fields = ["notes", "decisions"]
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 6}),
+            "decisions": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save notes"))
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["title", "description", "duration_minutes"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, submit_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duration_minutes"].widget.attrs["min"] = 1
+        self.helper = _helper(submit_label or _("Add to agenda"))
+
+
+class AttendanceForm(forms.Form):
+    """One choice per member: present, excused, absent (or not recorded)."""
+
+    def __init__(self, *args, memberships, existing: dict[int, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("Not recorded")), *Attendance.Status.choices]
+        self.memberships = memberships
+        for membership in memberships:
+            self.fields[f"user_{membership.user_id}"] = forms.ChoiceField(
+                label=membership.user.get_full_name(),
+                choices=choices,
+                required=False,
+                initial=existing.get(membership.user_id, ""),
+                widget=forms.RadioSelect,
+            )
+        self.helper = _helper(_("Save attendance"))
+        self.helper.layout = Layout(*(InlineRadios(name) for name in self.fields))
+
+    def statuses(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("user_")): value for name, value in self.cleaned_data.items()
+        }

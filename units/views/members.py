@@ -1,0 +1,220 @@
+"""Members, roles, invitations."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import selectors, services
+from ..access import Perm, get_unit_access
+from ..forms import (
+    AcceptInvitationForm,
+    EndMembershipForm,
+    InvitationForm,
+    OwnMembershipForm,
+    RoleForm,
+)
+from ..models import Invitation, Membership
+from .units import form_errors_from
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@login_required
+def members(request, slug):
+    access = get_unit_access(request.user, slug)
+    unit = access.unit
+    current = selectors.current_memberships(unit)
+    context = {
+        "access": access,
+        "unit": unit,
+        "memberships": current,
+        "composition": selectors.composition_of(current),
+        "role_choices": RoleForm.base_fields["role"].choices,
+        "today": timezone.localdate(),
+    }
+    if access.can(Perm.MANAGE_UNIT):
+        context["ended"] = selectors.ended_memberships(unit)
+        context["invitations"] = list(
+            Invitation.objects.filter(unit=unit, accepted_at__isnull=True)
+            .select_related("invited_by")
+            .order_by("-created_at")
+        )
+        context["invitation_form"] = InvitationForm()
+    return render(request, "units/members.html", context)
+
+
+def _membership(access, pk):
+    return get_object_or_404(Membership.objects.select_related("user"), unit=access.unit, pk=pk)
+
+
+@login_required
+@require_POST
+def membership_role(request, slug, pk):
+    access = get_unit_access(request.user, slug, Perm.MANAGE_UNIT)
+    membership = _membership(access, pk)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the roles in the list."))
+    else:
+        try:
+            services.membership_change_role(membership=membership, role=form.cleaned_data["role"])
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now %(role)s.")
+                % {"name": membership.user.get_full_name(), "role": membership.get_role_display()},
+            )
+    return redirect("units:members", slug=slug)
+
+
+@login_required
+@require_POST
+def membership_end(request, slug, pk):
+    access = get_unit_access(request.user, slug, Perm.MANAGE_UNIT)
+    membership = _membership(access, pk)
+    form = EndMembershipForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the date the membership ends."))
+    else:
+        try:
+            services.membership_end(membership=membership, left_on=form.cleaned_data["left_on"])
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(
+                request,
+                _("The membership of %(name)s has ended. It stays in the unit's history.")
+                % {"name": membership.user.get_full_name()},
+            )
+    return redirect("units:members", slug=slug)
+
+
+@login_required
+def membership_own(request, slug):
+    access = get_unit_access(request.user, slug, Perm.CONTRIBUTE)
+    membership = access.membership
+    if membership is None:  # an administrator who is not a member has nothing to write
+        messages.info(request, _("You are not a member of this unit."))
+        return redirect("units:members", slug=slug)
+    form = OwnMembershipForm(
+        request.POST or None,
+        initial={"motivation": membership.motivation, "expectations": membership.expectations},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.membership_update_own(membership=membership, **form.cleaned_data)
+        messages.success(request, _("Your motivation and expectations have been saved."))
+        return redirect("units:members", slug=slug)
+    return render(
+        request,
+        "units/membership_own.html",
+        {"access": access, "unit": access.unit, "form": form},
+    )
+
+
+@login_required
+def invitation_create(request, slug):
+    access = get_unit_access(request.user, slug, Perm.MANAGE_UNIT)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                invitation = services.invitation_create(
+                    unit=access.unit, invited_by=request.user, **form.cleaned_data
+                )
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(
+                request, _("An invitation has been sent to %(email)s.") % {"email": invitation.email}
+            )
+            return redirect("units:members", slug=slug)
+    return render(
+        request,
+        "units/invitation_form.html",
+        {"access": access, "unit": access.unit, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def invitation_withdraw(request, slug, pk):
+    access = get_unit_access(request.user, slug, Perm.MANAGE_UNIT)
+    invitation = get_object_or_404(Invitation, unit=access.unit, pk=pk)
+    services.invitation_withdraw(invitation=invitation)
+    messages.success(request, _("The invitation has been withdrawn."))
+    return redirect("units:members", slug=slug)
+
+
+def invitation_accept(request, token):
+    """The link in the invitation e-mail. Works once, until it expires."""
+    invitation = get_object_or_404(Invitation.objects.select_related("unit"), token=token)
+    context = {"invitation": invitation, "unit": invitation.unit}
+    if invitation.accepted_at is not None:
+        return render(request, "units/invitation_unusable.html", {**context, "reason": "used"})
+    if invitation.expires_at <= timezone.now():
+        return render(request, "units/invitation_unusable.html", {**context, "reason": "expired"})
+
+    from accounts.models import User
+
+    user = request.user
+    if user.is_authenticated:
+        if user.email.lower() != invitation.email.lower():
+            return render(request, "units/invitation_wrong_account.html", context)
+        if request.method == "POST":
+            return _accepted(request, lambda: services.invitation_accept(invitation=invitation, user=user))
+        return render(request, "units/invitation_accept.html", context)
+
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        return render(request, "units/invitation_login.html", context)
+
+    form = AcceptInvitationForm(
+        request.POST or None,
+        email=invitation.email,
+        initial={"language": request.LANGUAGE_CODE},
+    )
+    if request.method == "POST" and form.is_valid():
+        return _accepted(
+            request,
+            lambda: services.invitation_accept_new_account(
+                invitation=invitation,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+                language=form.cleaned_data["language"],
+            ),
+            log_in=True,
+        )
+    return render(request, "units/invitation_signup.html", {**context, "form": form})
+
+
+def _accepted(request, accept, *, log_in=False):
+    try:
+        with transaction.atomic():
+            membership = accept()
+    except services.InvitationUnusable as unusable:
+        invitation = get_object_or_404(Invitation, token=request.resolver_match.kwargs["token"])
+        return render(
+            request,
+            "units/invitation_unusable.html",
+            {"invitation": invitation, "unit": invitation.unit, "reason": unusable.reason},
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("accounts:login")
+    if log_in:
+        login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(
+        request,
+        _("Welcome to %(unit)s. You have joined as %(role)s.")
+        % {"unit": membership.unit.name, "role": membership.get_role_display()},
+    )
+    return redirect(membership.unit)

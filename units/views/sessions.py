@@ -1,0 +1,264 @@
+"""Sessions: series, single sessions, agenda, attendance, notes."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from .. import calendar, selectors, services
+from ..access import Perm, get_unit_access
+from ..forms import AgendaItemForm, AttendanceForm, NotesForm, SessionForm, SessionSeriesForm
+from ..models import AgendaItem, Session
+from .units import form_errors_from
+
+
+def _session(access, pk) -> Session:
+    return get_object_or_404(Session.objects.select_related("unit"), unit=access.unit, pk=pk)
+
+
+@login_required
+def session_list(request, slug):
+    access = get_unit_access(request.user, slug)
+    upcoming, past = selectors.sessions_for_unit(access.unit)
+    return render(
+        request,
+        "units/session_list.html",
+        {"access": access, "unit": access.unit, "upcoming": upcoming, "past": past},
+    )
+
+
+@login_required
+def series_create(request, slug):
+    access = get_unit_access(request.user, slug, Perm.MANAGE_SESSIONS)
+    unit = access.unit
+    form = SessionSeriesForm(
+        request.POST or None,
+        initial={"every_weeks": unit.cadence_weeks, "first": unit.planned_start},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                result = services.session_series_create(unit=unit, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d session has been planned.",
+                    "%(count)d sessions have been planned.",
+                    len(result.created),
+                )
+                % {"count": len(result.created)},
+            )
+            if result.skipped:
+                messages.info(
+                    request,
+                    _("Skipped days that already had a session: %(days)s.")
+                    % {"days": ", ".join(d.strftime("%d-%m-%Y") for d in result.skipped)},
+                )
+            return redirect("units:sessions", slug=slug)
+    return render(
+        request, "units/series_form.html", {"access": access, "unit": unit, "form": form}
+    )
+
+
+@login_required
+def session_create(request, slug):
+    access = get_unit_access(request.user, slug, Perm.MANAGE_SESSIONS)
+    form = SessionForm(
+        request.POST or None, initial={"at": "14:00"}, submit_label=_("Add session")
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                session = services.session_create(unit=access.unit, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, _("The session has been added."))
+            return redirect(session)
+    return render(
+        request,
+        "units/session_form.html",
+        {"access": access, "unit": access.unit, "form": form, "session": None},
+    )
+
+
+@login_required
+def session_edit(request, slug, pk):
+    access = get_unit_access(request.user, slug, Perm.MANAGE_SESSIONS)
+    session = _session(access, pk)
+    form = SessionForm(
+        request.POST or None,
+        initial=SessionForm.initial_for(session),
+        submit_label=_("Save session"),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.session_update(session=session, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, _("The session has been saved."))
+            return redirect(session)
+    return render(
+        request,
+        "units/session_form.html",
+        {"access": access, "unit": access.unit, "form": form, "session": session},
+    )
+
+
+@login_required
+@require_POST
+def session_cancel(request, slug, pk):
+    access = get_unit_access(request.user, slug, Perm.MANAGE_SESSIONS)
+    session = _session(access, pk)
+    if request.POST.get("reinstate"):
+        services.session_reinstate(session=session)
+        messages.success(request, _("The session is planned again."))
+    else:
+        services.session_cancel(session=session)
+        messages.success(request, _("The session has been cancelled."))
+    return redirect(session)
+
+
+@login_required
+def session_detail(request, slug, pk):
+    access = get_unit_access(request.user, slug)
+    session = selectors.session_with_details(access.unit, pk)
+    if session is None:
+        raise Http404
+    context = {
+        "access": access,
+        "unit": access.unit,
+        "session": session,
+        "agenda": list(session.agenda_items.all()),
+        "attendances": sorted(
+            session.attendances.all(), key=lambda a: a.user.get_full_name().lower()
+        ),
+    }
+    if access.can(Perm.MANAGE_SESSIONS):
+        memberships = selectors.current_memberships(access.unit)
+        context["attendance_form"] = AttendanceForm(
+            memberships=memberships,
+            existing={a.user_id: a.status for a in session.attendances.all()},
+        )
+        context["notes_form"] = NotesForm(instance=session)
+        context["agenda_form"] = AgendaItemForm()
+    return render(request, "units/session_detail.html", context)
+
+
+@login_required
+@require_POST
+def session_attendance(request, slug, pk):
+    access = get_unit_access(request.user, slug, Perm.MANAGE_SESSIONS)
+    session = _session(access, pk)
+    memberships = selectors.current_memberships(access.unit)
+    form = AttendanceForm(request.POST, memberships=memberships, existing={})
+    if form.is_valid():
+        try:
+            services.attendance_record(session=session, statuses=form.statuses())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The attendance has been saved."))
+    else:
+        messages.error(request, _("Choose present, excused or absent for each member."))
+    return redirect(session)
+
+
+@login_required
+@require_POST
+def session_notes(request, slug, pk):
+    access = get_unit_access(request.user, slug, Perm.MANAGE_SESSIONS)
+    session = _session(access, pk)
+    form = NotesForm(request.POST, instance=session)
+    if form.is_valid():
+        services.session_record_notes(
+            session=session,
+            notes=form.cleaned_data["notes"],
+            decisions=form.cleaned_data["decisions"],
+        )
+        messages.success(request, _("The notes have been saved."))
+        return redirect(session)
+    messages.error(request, _("The notes could not be saved; see the form below."))
+    return redirect(session)
+
+
+@login_required
+@require_POST
+def agenda_add(request, slug, pk):
+    access = get_unit_access(request.user, slug, Perm.MANAGE_SESSIONS)
+    session = _session(access, pk)
+    form = AgendaItemForm(request.POST)
+    if form.is_valid():
+        services.agenda_item_add(session=session, **form.cleaned_data)
+        messages.success(request, _("The agenda item has been added."))
+    else:
+        messages.error(request, _("An agenda item needs a title."))
+    return redirect(session)
+
+
+def _agenda_item(access, pk, item_pk) -> AgendaItem:
+    return get_object_or_404(
+        AgendaItem.objects.select_related("session__unit"),
+        session__unit=access.unit,
+        session__pk=pk,
+        pk=item_pk,
+    )
+
+
+@login_required
+def agenda_edit(request, slug, pk, item_pk):
+    access = get_unit_access(request.user, slug, Perm.MANAGE_SESSIONS)
+    item = _agenda_item(access, pk, item_pk)
+    form = AgendaItemForm(request.POST or None, instance=item, submit_label=_("Save"))
+    if request.method == "POST" and form.is_valid():
+        item.refresh_from_db()
+        services.agenda_item_update(item=item, **form.cleaned_data)
+        messages.success(request, _("The agenda item has been saved."))
+        return redirect(item.session)
+    return render(
+        request,
+        "units/agenda_item_form.html",
+        {"access": access, "unit": access.unit, "form": form, "item": item},
+    )
+
+
+@login_required
+@require_POST
+def agenda_remove(request, slug, pk, item_pk):
+    access = get_unit_access(request.user, slug, Perm.MANAGE_SESSIONS)
+    item = _agenda_item(access, pk, item_pk)
+    session = item.session
+    services.agenda_item_remove(item=item)
+    messages.success(request, _("The agenda item has been removed."))
+    return redirect(session)
+
+
+@login_required
+@require_POST
+def agenda_move(request, slug, pk, item_pk):
+    access = get_unit_access(request.user, slug, Perm.MANAGE_SESSIONS)
+    item = _agenda_item(access, pk, item_pk)
+    services.agenda_item_move(item=item, up=request.POST.get("direction") == "up")
+    return redirect(item.session)
+
+
+@login_required
+def session_ics(request, slug, pk):
+    access = get_unit_access(request.user, slug)
+    session = selectors.session_with_details(access.unit, pk)
+    if session is None:
+        raise Http404
+    body = calendar.calendar_for([session], request=request, name=session.unit.name)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{session.unit.slug}-{session.pk}.ics"'
+    return response
