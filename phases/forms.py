@@ -1,0 +1,180 @@
+"""Forms check the shape of input; the services check the rules."""
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from units.models import Membership
+
+from .choices import KnowledgeSource
+from .files import allowed_extensions_text
+from .models import (
+    ActionStep,
+    BaselineItem,
+    Dissemination,
+    Experiment,
+    Goal,
+    PlanVersion,
+    Product,
+    ProjectDesign,
+)
+
+_TEXTAREA = {"rows": 3}
+
+
+class ProjectDesignForm(forms.ModelForm):
+    class Meta:
+        model = ProjectDesign
+        fields = [
+            "ambition",
+            "urgency",
+            "duration_months",
+            "cadence_weeks",
+            "research_design",
+            "management_support",
+            "mandate_hours_per_month",
+            "permission_to_experiment",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs=_TEXTAREA)
+            for name in ("ambition", "urgency", "research_design", "management_support")
+        }
+
+
+class GroupSizeReasonForm(forms.ModelForm):
+    class Meta:
+        model = ProjectDesign
+        fields = ["group_size_reason"]
+        widgets = {"group_size_reason": forms.Textarea(attrs=_TEXTAREA)}
+
+
+class AdvanceForm(forms.Form):
+    expected_phase = forms.IntegerField(widget=forms.HiddenInput)
+    justification = forms.CharField(
+        label=_("Justification for the criteria that are not met"),
+        required=False,
+        widget=forms.Textarea(attrs=_TEXTAREA),
+        help_text=_("Only needed when a criterion is not met. It is kept in the phase history."),
+    )
+
+
+class MoveBackForm(forms.Form):
+    expected_phase = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why does the unit go back a phase?"), widget=forms.Textarea(attrs=_TEXTAREA)
+    )
+
+
+class BaselineItemForm(forms.ModelForm):
+    class Meta:
+        model = BaselineItem
+        fields = ["kind", "text", "knowledge_source"]
+        widgets = {"text": forms.Textarea(attrs=_TEXTAREA)}
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = ["text", "target", "order"]
+        widgets = {"text": forms.Textarea(attrs=_TEXTAREA)}
+
+
+class ActionStepForm(forms.ModelForm):
+    class Meta:
+        model = ActionStep
+        fields = ["what", "owner", "due_date", "status"]
+        widgets = {
+            "what": forms.Textarea(attrs={"rows": 2}),
+            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        member_ids = Membership.objects.current().filter(unit=unit).values("user_id")
+        self.fields["owner"].queryset = self.fields["owner"].queryset.filter(pk__in=member_ids)
+
+
+class StepStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("status"), choices=ActionStep.Status.choices)
+
+
+class PlanApproveForm(forms.Form):
+    reason = forms.CharField(
+        label=PlanVersion._meta.get_field("reason").verbose_name,
+        required=False,
+        widget=forms.Textarea(attrs=_TEXTAREA),
+        help_text=_(
+            "Required from version 2 on: what made the plan change, for example the "
+            "findings of the intermediary report."
+        ),
+    )
+
+
+class ExperimentForm(forms.ModelForm):
+    knowledge_sources = forms.MultipleChoiceField(
+        label=_("knowledge sources I drew on"),
+        choices=KnowledgeSource.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Experiment
+        fields = [
+            "title",
+            "date",
+            "goal",
+            "situation",
+            "tried",
+            "happened",
+            "learned",
+            "next_steps",
+            "knowledge_sources",
+            "visibility",
+        ]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            **{
+                name: forms.Textarea(attrs=_TEXTAREA)
+                for name in ("situation", "tried", "happened", "learned", "next_steps")
+            },
+            "visibility": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = Goal.objects.filter(unit=unit)
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Your response"), widget=forms.Textarea(attrs=_TEXTAREA))
+
+
+class ProductForm(forms.ModelForm):
+    class Meta:
+        model = Product
+        fields = ["kind", "title", "description"]
+        widgets = {"description": forms.Textarea(attrs=_TEXTAREA)}
+
+
+class ProductFileForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("At most %(max)s. Allowed: %(allowed)s.") % {
+            "max": filesizeformat(settings.UPLOAD_MAX_BYTES),
+            "allowed": allowed_extensions_text(),
+        }
+
+
+class DisseminationForm(forms.ModelForm):
+    class Meta:
+        model = Dissemination
+        fields = ["what", "date", "audience", "reach", "product"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = Product.objects.filter(unit=unit)

@@ -1,0 +1,425 @@
+"""Writes of the phases app. The unit's phase changes here and nowhere else."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from units.models import Membership, Unit
+
+from .choices import Phase
+from .criteria import unmet_criteria
+from .files import validate_upload
+from .models import (
+    ActionStep,
+    BaselineItem,
+    Dissemination,
+    Experiment,
+    ExperimentComment,
+    Goal,
+    PhaseTransition,
+    PlanVersion,
+    Product,
+    ProductFile,
+    ProjectDesign,
+)
+
+
+class PhaseTransitionRefused(ValidationError):
+    """An advance that may not happen; ``missing`` holds the unmet criteria (if any)."""
+
+    def __init__(self, messages, missing=()):
+        super().__init__(messages)
+        self.missing = list(missing)
+
+
+# --- Phase transitions ----------------------------------------------------------
+
+
+def _lock(unit: Unit) -> Unit:
+    return Unit.objects.select_for_update().get(pk=unit.pk)
+
+
+@transaction.atomic
+def phase_advance(
+    *,
+    unit: Unit,
+    actor,
+    justification: str = "",
+    overrides=None,
+    expected_phase: int | None = None,
+    at=None,
+) -> PhaseTransition:
+    """Move the unit to the next phase.
+
+    Every unmet exit criterion of the current phase must be overridden with a
+    written justification; ``overrides`` (criterion codes) defaults to all of the
+    unmet ones when a justification is given. Refused with the list of what is
+    missing otherwise.
+    """
+    locked = _lock(unit)
+    if expected_phase is not None and locked.phase != expected_phase:
+        raise PhaseTransitionRefused(
+            [_("The unit's phase was changed meanwhile; look at the phase again.")]
+        )
+    if locked.phase >= Phase.OUTCOMES:
+        raise PhaseTransitionRefused([_("The unit is already in the last phase.")])
+    justification = (justification or "").strip()
+    unmet = unmet_criteria(locked)
+    overrides = {r.code for r in unmet} if overrides is None else set(overrides)
+    not_covered = [r for r in unmet if r.code not in overrides or not justification]
+    if not_covered:
+        messages = [_("Not met yet: %(criterion)s") % {"criterion": r.label} for r in not_covered]
+        messages.append(
+            _("Give a justification to advance anyway; it is recorded in the phase history.")
+        )
+        raise PhaseTransitionRefused(messages, missing=not_covered)
+    transition = PhaseTransition.objects.create(
+        unit=locked,
+        from_phase=locked.phase,
+        to_phase=locked.phase + 1,
+        direction=PhaseTransition.Direction.ADVANCE,
+        actor=actor,
+        at=at or timezone.now(),
+        overridden=[{"code": r.code, "label": str(r.label)} for r in unmet],
+        justification=justification if unmet else "",
+    )
+    _set_phase(unit, locked, transition.to_phase)
+    return transition
+
+
+@transaction.atomic
+def phase_move_back(
+    *, unit: Unit, actor, reason: str, expected_phase: int | None = None, at=None
+) -> PhaseTransition:
+    """Move the unit back one phase, with the reason recorded."""
+    locked = _lock(unit)
+    if expected_phase is not None and locked.phase != expected_phase:
+        raise PhaseTransitionRefused(
+            [_("The unit's phase was changed meanwhile; look at the phase again.")]
+        )
+    if locked.phase <= Phase.AMBITION:
+        raise PhaseTransitionRefused([_("The unit is in the first phase already.")])
+    reason = (reason or "").strip()
+    if not reason:
+        raise PhaseTransitionRefused([_("Say why the unit goes back a phase.")])
+    transition = PhaseTransition.objects.create(
+        unit=locked,
+        from_phase=locked.phase,
+        to_phase=locked.phase - 1,
+        direction=PhaseTransition.Direction.BACK,
+        actor=actor,
+        at=at or timezone.now(),
+        justification=reason,
+    )
+    _set_phase(unit, locked, transition.to_phase)
+    return transition
+
+
+def _set_phase(unit: Unit, locked: Unit, phase: int) -> None:
+    locked.phase = phase
+    locked.save(update_fields=["phase"])
+    unit.phase = phase  # the caller's object stays truthful
+
+
+# --- Phase 1-3 content ----------------------------------------------------------
+
+DESIGN_FIELDS = (
+    "ambition",
+    "urgency",
+    "duration_months",
+    "cadence_weeks",
+    "research_design",
+    "management_support",
+    "mandate_hours_per_month",
+    "permission_to_experiment",
+    "group_size_reason",
+)
+
+
+@transaction.atomic
+def project_design_save(*, unit: Unit, actor, **fields) -> ProjectDesign:
+    unknown = set(fields) - set(DESIGN_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown project design fields: {sorted(unknown)}")
+    design, _created = ProjectDesign.objects.get_or_create(unit=unit)
+    for name, value in fields.items():
+        setattr(design, name, value)
+    design.updated_by = actor
+    design.save()
+    return design
+
+
+@transaction.atomic
+def baseline_item_create(*, unit: Unit, actor, kind: str, text: str, knowledge_source: str):
+    item = BaselineItem(
+        unit=unit, kind=kind, text=text, knowledge_source=knowledge_source, created_by=actor
+    )
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def baseline_item_delete(*, item: BaselineItem) -> None:
+    item.delete()
+
+
+# --- The plan of action ---------------------------------------------------------
+
+
+def _check_owner(unit: Unit, owner) -> None:
+    if (
+        owner is not None
+        and not Membership.objects.current().filter(unit=unit, user=owner).exists()
+    ):
+        raise ValidationError({"owner": _("The owner of a step must be a member of the unit.")})
+
+
+@transaction.atomic
+def goal_create(*, unit: Unit, text: str, target: str = "", order: int | None = None) -> Goal:
+    if order is None:
+        order = Goal.objects.filter(unit=unit).count() + 1
+    return Goal.objects.create(unit=unit, text=text, target=target, order=order)
+
+
+@transaction.atomic
+def goal_update(*, goal: Goal, **fields) -> Goal:
+    for name in ("text", "target", "order"):
+        if name in fields:
+            setattr(goal, name, fields[name])
+    goal.save()
+    return goal
+
+
+@transaction.atomic
+def goal_delete(*, goal: Goal) -> None:
+    goal.delete()
+
+
+@transaction.atomic
+def action_step_create(
+    *, goal: Goal, what: str, owner=None, due_date=None, status=ActionStep.Status.OPEN
+) -> ActionStep:
+    _check_owner(goal.unit, owner)
+    order = ActionStep.objects.filter(goal=goal).count() + 1
+    return ActionStep.objects.create(
+        goal=goal, what=what, owner=owner, due_date=due_date, status=status, order=order
+    )
+
+
+@transaction.atomic
+def action_step_update(*, step: ActionStep, **fields) -> ActionStep:
+    if "owner" in fields:
+        _check_owner(step.goal.unit, fields["owner"])
+    for name in ("what", "owner", "due_date", "status", "goal"):
+        if name in fields:
+            setattr(step, name, fields[name])
+    step.save()
+    return step
+
+
+@transaction.atomic
+def action_step_delete(*, step: ActionStep) -> None:
+    step.delete()
+
+
+@transaction.atomic
+def action_step_set_status(*, step: ActionStep, actor, status: str, may_manage: bool = False):
+    """A member updates the status of their own step; facilitators of any step."""
+    if not may_manage and step.owner_id != actor.pk:
+        raise PermissionDenied(_("Only the owner of a step can change its status."))
+    if status not in ActionStep.Status.values:
+        raise ValidationError({"status": _("Choose one of the statuses offered.")})
+    step.status = status
+    step.save(update_fields=["status"])
+    return step
+
+
+def plan_snapshot(unit: Unit) -> dict:
+    """The live plan as plain data (what a plan version freezes). Two queries."""
+    goals = Goal.objects.filter(unit=unit).prefetch_related("steps__owner")
+    return {
+        "goals": [
+            {
+                "id": goal.pk,
+                "text": goal.text,
+                "target": goal.target,
+                "steps": [
+                    {
+                        "id": step.pk,
+                        "what": step.what,
+                        "owner": step.owner.get_full_name() if step.owner else "",
+                        "due_date": step.due_date.isoformat() if step.due_date else "",
+                        "status": step.status,
+                    }
+                    for step in goal.steps.all()
+                ],
+            }
+            for goal in goals
+        ]
+    }
+
+
+@transaction.atomic
+def plan_approve(*, unit: Unit, actor, reason: str = "", at=None) -> PlanVersion:
+    """Freeze the live plan as the next version. From version 2 on, a reason is required."""
+    _lock(unit)  # two facilitators approving at once must not both get the same number
+    last = PlanVersion.objects.filter(unit=unit).order_by("-number").first()
+    snapshot = plan_snapshot(unit)
+    reason = (reason or "").strip()
+    if not snapshot["goals"]:
+        raise ValidationError(_("The plan has no goals yet: add a goal before approving."))
+    if last is not None:
+        if not reason:
+            raise ValidationError(
+                {"reason": _("Say why the plan changed since version %(n)s.") % {"n": last.number}}
+            )
+        if last.snapshot == snapshot:
+            raise ValidationError(
+                _("Nothing changed since version %(n)s: there is nothing to approve.")
+                % {"n": last.number}
+            )
+    return PlanVersion.objects.create(
+        unit=unit,
+        number=(last.number + 1) if last else 1,
+        approved_by=actor,
+        approved_at=at or timezone.now(),
+        reason=reason,
+        snapshot=snapshot,
+    )
+
+
+# --- Practice experiments -------------------------------------------------------
+
+EXPERIMENT_FIELDS = (
+    "title",
+    "date",
+    "goal",
+    "situation",
+    "tried",
+    "happened",
+    "learned",
+    "next_steps",
+    "knowledge_sources",
+    "visibility",
+)
+
+
+def _check_goal(unit: Unit, goal) -> None:
+    if goal is not None and goal.unit_id != unit.pk:
+        raise ValidationError({"goal": _("Choose a goal of this unit.")})
+
+
+@transaction.atomic
+def experiment_create(*, unit: Unit, author, **fields) -> Experiment:
+    _check_goal(unit, fields.get("goal"))
+    experiment = Experiment(unit=unit, author=author)
+    for name in EXPERIMENT_FIELDS:
+        if name in fields:
+            setattr(experiment, name, fields[name])
+    experiment.save()
+    return experiment
+
+
+@transaction.atomic
+def experiment_update(*, experiment: Experiment, actor, **fields) -> Experiment:
+    if experiment.author_id != actor.pk:
+        raise PermissionDenied(_("Only the author can change an experiment."))
+    _check_goal(experiment.unit, fields.get("goal"))
+    for name in EXPERIMENT_FIELDS:
+        if name in fields:
+            setattr(experiment, name, fields[name])
+    experiment.save()
+    return experiment
+
+
+@transaction.atomic
+def experiment_delete(*, experiment: Experiment, actor) -> None:
+    if experiment.author_id != actor.pk:
+        raise PermissionDenied(_("Only the author can delete an experiment."))
+    experiment.delete()
+
+
+@transaction.atomic
+def experiment_comment_create(*, experiment: Experiment, author, text: str):
+    if not experiment.is_shared:
+        raise PermissionDenied(_("Only shared experiments can be commented on."))
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write a comment first.")})
+    return ExperimentComment.objects.create(experiment=experiment, author=author, text=text)
+
+
+# --- Products and dissemination -------------------------------------------------
+
+
+@transaction.atomic
+def product_create(*, unit: Unit, actor, kind: str, title: str, description: str = ""):
+    product = Product(unit=unit, kind=kind, title=title, description=description, created_by=actor)
+    product.full_clean()
+    product.save()
+    return product
+
+
+@transaction.atomic
+def product_update(*, product: Product, **fields) -> Product:
+    for name in ("kind", "title", "description"):
+        if name in fields:
+            setattr(product, name, fields[name])
+    product.full_clean()
+    product.save()
+    return product
+
+
+@transaction.atomic
+def product_delete(*, product: Product) -> None:
+    for product_file in product.files.all():
+        _delete_stored_file(product_file)
+    product.delete()
+
+
+@transaction.atomic
+def product_file_add(*, product: Product, actor, upload) -> ProductFile:
+    """Store an uploaded file after checking its size, extension and actual content."""
+    content_type = validate_upload(upload)
+    product_file = ProductFile(
+        product=product,
+        original_name=upload.name[:255],
+        size=upload.size,
+        content_type=content_type,
+        uploaded_by=actor,
+    )
+    product_file.file.save(upload.name, upload, save=False)
+    try:
+        product_file.save()
+    except Exception:
+        product_file.file.delete(save=False)
+        raise
+    return product_file
+
+
+def _delete_stored_file(product_file: ProductFile) -> None:
+    storage, name = product_file.file.storage, product_file.file.name
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def product_file_delete(*, product_file: ProductFile) -> None:
+    _delete_stored_file(product_file)
+    product_file.delete()
+
+
+@transaction.atomic
+def dissemination_create(*, unit: Unit, **fields) -> Dissemination:
+    if fields.get("product") is not None and fields["product"].unit_id != unit.pk:
+        raise ValidationError({"product": _("Choose a product of this unit.")})
+    activity = Dissemination(unit=unit, **fields)
+    activity.full_clean()
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def dissemination_delete(*, activity: Dissemination) -> None:
+    activity.delete()
