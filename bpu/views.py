@@ -1,4 +1,5 @@
 import logging
+import sys
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -7,6 +8,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
+
+from .middleware import DATABASE_ERRORS, database_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -56,4 +59,7 @@ def permission_denied(request, exception):
 
 
 def server_error(request):
+    # A database outage met outside a view (session, user in middleware): 503, not 500.
+    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        return database_unavailable(request)
     return render(request, "500.html", status=500)
