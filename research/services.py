@@ -1,8 +1,23 @@
 """Writes of research data: one function per business action, keyword-only, atomic."""
 
-from django.db import transaction
+from __future__ import annotations
 
-from .models import Wave
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import connection, transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .importing import MeasureSpec, Problems, ReadSummary, read_codebook, read_data
+from .models import ImportBatch, Measure, Observation, ObservationChange, Wave
+
+WRITE_CHUNK = 2000
+SAMPLE_CHANGES = 50
 
 
 @transaction.atomic
@@ -22,3 +37,577 @@ def waves_ensure_defaults(*, unit) -> list[Wave]:
         Wave.objects.bulk_create(missing, ignore_conflicts=True)
         waves = list(Wave.objects.filter(unit=unit).order_by("order", "date", "code"))
     return waves
+
+
+# --- Waves and measures -----------------------------------------------------------
+
+
+@transaction.atomic
+def wave_create(*, unit, code, label, date=None) -> Wave:
+    if Wave.objects.filter(unit=unit, code__iexact=code).exists():
+        raise ValidationError({"code": _("This unit already has a wave with this code.")})
+    last = Wave.objects.filter(unit=unit).aggregate(m=Max("order"))["m"] or 0
+    wave = Wave(unit=unit, code=code, label=label, date=date, order=last + 1)
+    wave.full_clean()
+    wave.save()
+    return wave
+
+
+@transaction.atomic
+def wave_update(*, wave, label, date) -> Wave:
+    wave.label = label
+    wave.date = date
+    wave.full_clean()
+    wave.save(update_fields=["label", "date"])
+    return wave
+
+
+def _check_type_change(measure: Measure, new_type: str):
+    if measure.pk and measure.type != new_type and measure.observations.exists():
+        raise ValidationError(
+            {"type": _("This measure has data, so its type cannot change.")},
+        )
+
+
+def _check_range_fits(measure: Measure, min_value, max_value):
+    if not measure.pk or measure.type == "text":
+        return
+    bounds = measure.observations.aggregate(lo=Min("value_numeric"), hi=Max("value_numeric"))
+    if bounds["lo"] is not None and min_value is not None and bounds["lo"] < min_value:
+        raise ValidationError(
+            {
+                "min_value": _("There is data below this minimum (%(value)s).")
+                % {"value": bounds["lo"]}
+            }
+        )
+    if bounds["hi"] is not None and max_value is not None and bounds["hi"] > max_value:
+        raise ValidationError(
+            {
+                "max_value": _("There is data above this maximum (%(value)s).")
+                % {"value": bounds["hi"]}
+            }
+        )
+
+
+FIELDS = (
+    "code",
+    "label",
+    "construct",
+    "type",
+    "min_value",
+    "max_value",
+    "higher_is_better",
+    "respondent",
+    "order",
+)
+
+
+@transaction.atomic
+def measure_save(*, unit, measure: Measure | None = None, **values) -> Measure:
+    """Create a measure (``measure=None``) or change one; refuses a type change once it has data."""
+    if measure is None:
+        measure = Measure(unit=unit)
+        if "order" not in values:
+            last = Measure.objects.filter(unit=unit).aggregate(m=Max("order"))["m"] or 0
+            values["order"] = last + 1
+    else:
+        if measure.unit_id != unit.pk:
+            raise ValidationError(_("This measure belongs to another unit."))
+        if "type" in values:
+            _check_type_change(measure, values["type"])
+        _check_range_fits(measure, values.get("min_value"), values.get("max_value"))
+    for name, value in values.items():
+        if name not in FIELDS:
+            raise TypeError(name)
+        setattr(measure, name, value)
+    if Measure.objects.filter(unit=unit, code__iexact=measure.code).exclude(pk=measure.pk).exists():
+        raise ValidationError({"code": _("This unit already has a measure with this code.")})
+    measure.full_clean()
+    measure.save()
+    return measure
+
+
+@transaction.atomic
+def measure_delete(*, measure: Measure):
+    """Delete a measure and its values (the history of its values goes with it)."""
+    measure.delete()
+
+
+@dataclass
+class CodebookResult:
+    problems: Problems
+    created: int = 0
+    updated: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def codebook_import(*, unit, file, filename="", actor=None) -> CodebookResult:
+    """Create or update the unit's measures from a codebook file, by code. All or nothing."""
+    problems = Problems()
+    opened, filename = _open(file, filename)
+    try:
+        specs = read_codebook(opened, filename=filename, problems=problems)
+    finally:
+        if opened is not file:
+            opened.close()
+    result = CodebookResult(problems=problems)
+    if problems:
+        return result
+    with transaction.atomic():
+        existing = {m.code.casefold(): m for m in Measure.objects.filter(unit=unit)}
+        with_data = set(
+            Observation.objects.filter(unit=unit).values_list("measure_id", flat=True).distinct()
+        )
+        ranges = {
+            row["measure_id"]: row
+            for row in Observation.objects.filter(unit=unit, value_numeric__isnull=False)
+            .values("measure_id")
+            .annotate(lo=Min("value_numeric"), hi=Max("value_numeric"))
+        }
+        last = max((m.order for m in existing.values()), default=0)
+        for spec in specs:
+            measure = existing.get(spec.code.casefold())
+            _apply_spec(measure, spec, with_data, ranges, problems)
+        if problems:
+            return result
+        for spec in specs:
+            measure = existing.get(spec.code.casefold())
+            if measure is None:
+                last += 1
+                measure = Measure(unit=unit, order=last)
+                result.created += 1
+            else:
+                result.updated += 1
+            for name in ("code", "label", "construct", "type", "min_value", "max_value"):
+                setattr(measure, name, getattr(spec, name))
+            measure.higher_is_better = spec.higher_is_better
+            measure.respondent = spec.respondent
+            measure.save()
+    return result
+
+
+def _apply_spec(measure, spec: MeasureSpec, with_data, ranges, problems):
+    if measure is None:
+        return
+    if measure.type != spec.type and measure.pk in with_data:
+        problems.add(
+            spec.line,
+            "type",
+            _("The measure “%(code)s” has data, so its type cannot change from %(old)s to %(new)s.")
+            % {"code": measure.code, "old": measure.type, "new": spec.type},
+        )
+    bounds = ranges.get(measure.pk)
+    if bounds and spec.type != "text":
+        if spec.min_value is not None and bounds["lo"] < spec.min_value:
+            problems.add(
+                spec.line,
+                "min",
+                _("The measure “%(code)s” has data below this minimum (%(value)s).")
+                % {"code": measure.code, "value": bounds["lo"]},
+            )
+        if spec.max_value is not None and bounds["hi"] > spec.max_value:
+            problems.add(
+                spec.line,
+                "max",
+                _("The measure “%(code)s” has data above this maximum (%(value)s).")
+                % {"code": measure.code, "value": bounds["hi"]},
+            )
+
+
+# --- Data import --------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, for a preview, would do)."""
+
+    problems: Problems
+    summary: ReadSummary = field(default_factory=ReadSummary)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    # Replaced values (up to SAMPLE_CHANGES), for the preview:
+    # dicts with line, respondent, wave, measure, old, new.
+    changes: list = field(default_factory=list)
+    dry_run: bool = False
+    batch: ImportBatch | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def rows(self) -> int:
+        return self.summary.rows
+
+    def summary_line(self) -> str:
+        verb = _("would add") if self.dry_run else _("added")
+        verb2 = _("would replace") if self.dry_run else _("replaced")
+        return _(
+            "%(rows)s rows read: %(verb)s %(created)s values, %(verb2)s %(updated)s, "
+            "%(unchanged)s unchanged."
+        ) % {
+            "rows": self.summary.rows,
+            "verb": verb,
+            "created": self.created,
+            "verb2": verb2,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _open(file, filename=""):
+    """A binary file object and a file name, from a path, a Django File or a file object."""
+    if isinstance(file, str | Path):
+        return open(file, "rb"), filename or str(file)  # noqa: SIM115 - closed by the caller
+    name = filename or getattr(file, "name", "") or ""
+    if isinstance(file, File) and file.closed:
+        file.open("rb")
+    return file, name
+
+
+def observations_import(
+    *,
+    unit,
+    file,
+    wave: Wave | None = None,
+    actor=None,
+    dry_run: bool = False,
+    batch: ImportBatch | None = None,
+    filename: str = "",
+) -> ImportResult:
+    """Import a data file (wide or long) into the unit. All or nothing.
+
+    Reads and checks the file as it streams it; values are written as they
+    come, inside one transaction that is rolled back if any problem turns up
+    (or for a ``dry_run``, the preview). Existing values for a respondent x
+    measure x wave are replaced, the old value kept in ``ObservationChange``.
+    An empty cell is a missing value: it writes nothing (and leaves an
+    existing value alone).
+    """
+    waves = waves_ensure_defaults(unit=unit)
+    measures = list(Measure.objects.filter(unit=unit))
+    problems = Problems()
+    summary = ReadSummary()
+    result = ImportResult(problems=problems, summary=summary, dry_run=dry_run)
+    opened, filename = _open(file, filename)
+    records = read_data(
+        opened,
+        filename=filename,
+        measures=measures,
+        waves=waves,
+        wave=wave,
+        problems=problems,
+        summary=summary,
+    )
+    writer = _PostgresWriter if connection.vendor == "postgresql" else _GenericWriter
+    try:
+        with transaction.atomic():
+            if not dry_run and batch is None:
+                batch = ImportBatch.objects.create(
+                    unit=unit,
+                    uploaded_by=actor,
+                    original_filename=Path(filename).name[:255],
+                    wave=wave,
+                )
+            writer(unit=unit, batch=batch, result=result, measures=measures, waves=waves).run(
+                records
+            )
+            if problems or dry_run:
+                raise _Rollback
+            batch.shape = summary.shape
+            batch.rows = summary.rows
+            batch.values_created = result.created
+            batch.values_updated = result.updated
+            batch.status = ImportBatch.Status.CONFIRMED
+            batch.confirmed_at = timezone.now()
+            batch.save()
+            result.batch = batch
+    except _Rollback:
+        pass
+    finally:
+        if opened is not file:
+            opened.close()
+    return result
+
+
+class _GenericWriter:
+    """Chunks of values: look up the existing ones, bulk upsert, bulk history."""
+
+    def __init__(self, *, unit, batch, result, measures, waves):
+        self.unit = unit
+        self.batch = batch
+        self.result = result
+        self.measure_code = {m.pk: m.code for m in measures}
+        self.wave_code = {w.pk: w.code for w in waves}
+
+    def run(self, records):
+        while True:
+            chunk = list(itertools.islice(records, WRITE_CHUNK))
+            if not chunk:
+                break
+            if not self.result.problems:
+                self.write(chunk)
+
+    def write(self, chunk):
+        respondents = {r.respondent for r in chunk}
+        existing = {
+            (o.measure_id, o.wave_id, o.respondent): o
+            for o in Observation.objects.filter(
+                unit=self.unit,
+                respondent__in=respondents,
+                wave_id__in={r.wave_id for r in chunk},
+                measure_id__in={r.measure_id for r in chunk},
+            ).only("id", "measure_id", "wave_id", "respondent", "value_numeric", "value_text")
+        }
+        upserts, history = [], []
+        for r in chunk:
+            old = existing.get((r.measure_id, r.wave_id, r.respondent))
+            if old is None:
+                self.result.created += 1
+            elif old.value_numeric == r.value_numeric and old.value_text == r.value_text:
+                self.result.unchanged += 1
+                continue
+            else:
+                self.result.updated += 1
+                self._sample(r, old.value_numeric, old.value_text)
+                history.append(
+                    ObservationChange(
+                        unit=self.unit,
+                        observation_id=old.pk,
+                        measure_id=r.measure_id,
+                        wave_id=r.wave_id,
+                        respondent=r.respondent,
+                        old_numeric=old.value_numeric,
+                        old_text=old.value_text,
+                        new_numeric=r.value_numeric,
+                        new_text=r.value_text,
+                        batch=self.batch,
+                    )
+                )
+            upserts.append(
+                Observation(
+                    unit=self.unit,
+                    measure_id=r.measure_id,
+                    wave_id=r.wave_id,
+                    respondent=r.respondent,
+                    value_numeric=r.value_numeric,
+                    value_text=r.value_text,
+                    batch=self.batch,
+                    updated_at=timezone.now(),
+                )
+            )
+        if self.result.dry_run:
+            return
+        if upserts:
+            Observation.objects.bulk_create(
+                upserts,
+                update_conflicts=True,
+                unique_fields=["measure", "wave", "respondent"],
+                update_fields=["value_numeric", "value_text", "batch", "updated_at"],
+            )
+        if history:
+            ObservationChange.objects.bulk_create(history)
+
+    def _sample(self, r, old_numeric, old_text):
+        if len(self.result.changes) < SAMPLE_CHANGES:
+            self.result.changes.append(
+                {
+                    "line": r.line,
+                    "respondent": r.respondent,
+                    "wave": self.wave_code.get(r.wave_id, ""),
+                    "measure": self.measure_code.get(r.measure_id, ""),
+                    "old": old_text if old_numeric is None else old_numeric,
+                    "new": r.value_text if r.value_numeric is None else r.value_numeric,
+                }
+            )
+
+
+def _copy_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+class _CopySource:
+    """A file-like object that COPY reads from: the records, in COPY's text format, lazily."""
+
+    def __init__(self, records, problems):
+        self.records = records
+        self.problems = problems
+        self.buffer = ""
+
+    def _line(self, r):
+        number = "\\N" if r.value_numeric is None else repr(r.value_numeric)
+        text = _copy_escape(r.value_text)
+        return f"{r.line}\t{r.respondent}\t{r.wave_id}\t{r.measure_id}\t{number}\t{text}\n"
+
+    def read(self, size=-1):
+        size = 65536 if size is None or size < 0 else size
+        parts = [self.buffer]
+        length = len(self.buffer)
+        for r in self.records:
+            if self.problems:
+                continue  # keep reading for the problems, stop feeding COPY
+            line = self._line(r)
+            parts.append(line)
+            length += len(line)
+            if length >= size:
+                break
+        data = "".join(parts)
+        self.buffer = data[size:]
+        return data[:size]
+
+    readline = read
+
+
+class _PostgresWriter:
+    """COPY into a temporary table as the file streams, then one INSERT ... ON CONFLICT.
+
+    The SQL is built from our own table names only (S608 below); values go as parameters
+    or through COPY.
+    """
+
+    TMP = "research_import_tmp"
+
+    def __init__(self, *, unit, batch, result, measures, waves):
+        self.unit = unit
+        self.batch = batch
+        self.result = result
+        self.measure_code = {m.pk: m.code for m in measures}
+        self.wave_code = {w.pk: w.code for w in waves}
+
+    def run(self, records):
+        obs = Observation._meta.db_table
+        hist = ObservationChange._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.TMP}")
+            cursor.execute(
+                f"CREATE TEMP TABLE {self.TMP} (line integer, respondent varchar(64), "
+                "wave_id bigint, measure_id bigint, value_numeric double precision, "
+                "value_text text)"
+            )
+            cursor.cursor.copy_expert(
+                f"COPY {self.TMP} (line, respondent, wave_id, measure_id, value_numeric, "
+                "value_text) FROM STDIN",
+                _CopySource(records, self.result.problems),
+                size=65536,
+            )
+            for _record in records:  # drain (only left if COPY stopped early)
+                pass
+            if self.result.problems:
+                return
+            cursor.execute(f"ANALYZE {self.TMP}")
+            join = (
+                f"FROM {self.TMP} t JOIN {obs} o ON o.measure_id = t.measure_id "
+                "AND o.wave_id = t.wave_id AND o.respondent = t.respondent"
+            )
+            differs = (
+                "(o.value_numeric IS DISTINCT FROM t.value_numeric "
+                "OR o.value_text IS DISTINCT FROM t.value_text)"
+            )
+            cursor.execute(
+                f"SELECT t.line, t.respondent, t.wave_id, t.measure_id, o.value_numeric, "
+                f"o.value_text, t.value_numeric, t.value_text {join} WHERE {differs} "
+                f"ORDER BY t.line LIMIT {SAMPLE_CHANGES}"
+            )
+            for line, resp, wave_id, measure_id, on, ot, nn, nt in cursor.fetchall():
+                self.result.changes.append(
+                    {
+                        "line": line,
+                        "respondent": resp,
+                        "wave": self.wave_code.get(wave_id, ""),
+                        "measure": self.measure_code.get(measure_id, ""),
+                        "old": ot if on is None else on,
+                        "new": nt if nn is None else nn,
+                    }
+                )
+            cursor.execute(f"SELECT count(*) FROM {self.TMP}")  # noqa: S608
+            total = cursor.fetchone()[0]
+            if self.result.dry_run:
+                cursor.execute(
+                    f"SELECT count(*), count(*) FILTER (WHERE {differs}) {join}",
+                )
+                matched, differing = cursor.fetchone()
+                self.result.created = total - matched
+                self.result.updated = differing
+                self.result.unchanged = matched - differing
+            else:
+                now = timezone.now()
+                cursor.execute(
+                    f"INSERT INTO {hist} (unit_id, observation_id, measure_id, wave_id, respondent, "  # noqa: E501
+                    "old_numeric, old_text, new_numeric, new_text, batch_id, changed_at) "
+                    "SELECT %s, o.id, t.measure_id, t.wave_id, t.respondent, o.value_numeric, "
+                    f"o.value_text, t.value_numeric, t.value_text, %s, %s {join} WHERE {differs}",
+                    [self.unit.pk, self.batch.pk, now],
+                )
+                cursor.execute(
+                    f"WITH up AS (INSERT INTO {obs} (unit_id, measure_id, wave_id, respondent, "  # noqa: S608
+                    "value_numeric, value_text, batch_id, updated_at) "
+                    "SELECT %s, measure_id, wave_id, respondent, value_numeric, value_text, %s, %s "
+                    f"FROM {self.TMP} ON CONFLICT (measure_id, wave_id, respondent) DO UPDATE SET "
+                    "value_numeric = EXCLUDED.value_numeric, value_text = EXCLUDED.value_text, "
+                    "batch_id = EXCLUDED.batch_id, updated_at = EXCLUDED.updated_at "
+                    f"WHERE {obs}.value_numeric IS DISTINCT FROM EXCLUDED.value_numeric "
+                    f"OR {obs}.value_text IS DISTINCT FROM EXCLUDED.value_text "
+                    "RETURNING (xmax = 0) AS created) "
+                    "SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) "
+                    "FROM up",
+                    [self.unit.pk, self.batch.pk, now],
+                )
+                created, updated = cursor.fetchone()
+                self.result.created = created
+                self.result.updated = updated
+                self.result.unchanged = total - created - updated
+            cursor.execute(f"DROP TABLE IF EXISTS {self.TMP}")
+
+
+# --- Import batches (the page's preview, then confirm) -----------------------------
+
+
+def import_batch_preview(*, unit, upload, wave=None, actor) -> ImportResult:
+    """Check an uploaded file and say what it would change. Keeps the file (in an
+    ``ImportBatch`` with status previewed) only when it has no problems, so that
+    confirming reads the very same file again."""
+    result = observations_import(
+        unit=unit, file=upload, wave=wave, actor=actor, dry_run=True, filename=upload.name
+    )
+    if result.ok:
+        batch = ImportBatch(
+            unit=unit,
+            uploaded_by=actor,
+            original_filename=Path(upload.name).name[:255],
+            wave=wave,
+            shape=result.summary.shape,
+            rows=result.summary.rows,
+            values_created=result.created,
+            values_updated=result.updated,
+        )
+        upload.seek(0)
+        batch.file.save(upload.name, upload, save=False)
+        batch.save()
+        result.batch = batch
+    return result
+
+
+def import_batch_confirm(*, batch: ImportBatch, actor) -> ImportResult:
+    """Import the file kept at preview. Reads it again: nothing was held in the session."""
+    if batch.status != ImportBatch.Status.PREVIEWED:
+        raise ValidationError(_("This import was confirmed already."))
+    batch.file.open("rb")
+    try:
+        return observations_import(
+            unit=batch.unit,
+            file=batch.file,
+            wave=batch.wave,
+            actor=actor,
+            batch=batch,
+            filename=batch.original_filename,
+        )
+    finally:
+        batch.file.close()
