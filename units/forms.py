@@ -138,7 +138,9 @@ class AcceptInvitationForm(forms.Form):
 
     full_name = forms.CharField(label=_("Your name"), max_length=150)
     password1 = forms.CharField(
-        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
         label=_("Password again"),
@@ -269,6 +271,4 @@ class AttendanceForm(forms.Form):
         self.helper.layout = Layout(*(InlineRadios(name) for name in self.fields))
 
     def statuses(self) -> dict[int, str]:
-        return {
-            int(name.removeprefix("user_")): value for name, value in self.cleaned_data.items()
-        }
+        return {int(name.removeprefix("user_")): value for name, value in self.cleaned_data.items()}

@@ -62,9 +62,7 @@ def _recent_attended_sessions(unit_ids, limit):
         )
         .filter(Exists(Attendance.objects.filter(session=OuterRef("pk"))))
         .annotate(
-            rank=Window(
-                RowNumber(), partition_by=[F("unit_id")], order_by=F("starts_at").desc()
-            )
+            rank=Window(RowNumber(), partition_by=[F("unit_id")], order_by=F("starts_at").desc())
         )
         .filter(rank__lte=limit)
         .values_list("pk", "unit_id", "starts_at")
@@ -118,7 +116,9 @@ def session_attention(units) -> dict[int, list[str]]:
         shares = [len(present[pk]) / recorded[pk] for pk, _start in sessions[:3] if recorded[pk]]
         if len(shares) == 3 and shares[0] < shares[1] < shares[2]:
             attention[unit_id].append(
-                _("Attendance is falling: %(then)d%% present three sessions ago, %(now)d%% at the last.")
+                _(
+                    "Attendance is falling: %(then)d%% present three sessions ago, %(now)d%% at the last."
+                )
                 % {"then": round(shares[2] * 100), "now": round(shares[0] * 100)}
             )
         last_three = sessions[:MISSED_IN_A_ROW]
@@ -167,6 +167,10 @@ class DashboardRow:
     def can_manage(self):
         return Perm.MANAGE_SESSIONS in self.perms
 
+    @property
+    def role_label(self):
+        return Role(self.unit.my_role).label if self.unit.my_role else ""
+
 
 def dashboard(user) -> list[DashboardRow]:
     units = list(units_for_dashboard(user))
@@ -192,7 +196,9 @@ def composition_of(memberships) -> Composition:
     counts = Counter(m.role for m in memberships)
     by_role = [(label, counts[value]) for value, label in Role.choices if counts[value]]
     size = sum(counts.values())
-    return Composition(size=size, by_role=by_role, warnings=group_warnings(size=size, roles=set(counts)))
+    return Composition(
+        size=size, by_role=by_role, warnings=group_warnings(size=size, roles=set(counts))
+    )
 
 
 def current_memberships(unit):

@@ -238,9 +238,7 @@ def membership_end(*, membership: Membership, left_on: date | None = None) -> Me
         raise ValidationError(_("This membership has already ended."))
     left_on = left_on or timezone.localdate()
     if left_on < membership.joined_on:
-        raise ValidationError(
-            {"left_on": _("A membership cannot end before the person joined.")}
-        )
+        raise ValidationError({"left_on": _("A membership cannot end before the person joined.")})
     if _would_leave_without_facilitator(membership):
         raise ValidationError(
             _("The unit needs a facilitator. Make someone else facilitator first.")
@@ -275,9 +273,9 @@ def invitation_create(*, unit: Unit, email: str, role: str, invited_by) -> Invit
 
     email = get_user_model().objects.normalize_email(email).strip().lower()
     if Membership.objects.current().filter(unit=unit, user__email__iexact=email).exists():
-        raise ValidationError({"email": _("%(email)s is already a member of this unit.") % {
-            "email": email
-        }})
+        raise ValidationError(
+            {"email": _("%(email)s is already a member of this unit.") % {"email": email}}
+        )
     open_invitation = (
         Invitation.objects.filter(
             unit=unit,
@@ -297,9 +295,7 @@ def invitation_create(*, unit: Unit, email: str, role: str, invited_by) -> Invit
                 % {"email": email, "date": timezone.localtime(open_invitation.expires_at).date()}
             }
         )
-    invitation = Invitation.objects.create(
-        unit=unit, email=email, role=role, invited_by=invited_by
-    )
+    invitation = Invitation.objects.create(unit=unit, email=email, role=role, invited_by=invited_by)
     transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk))
     return invitation
 
@@ -341,9 +337,7 @@ class InvitationUnusable(Exception):
 
 def _claim_invitation(invitation: Invitation) -> Invitation:
     # Lock the row: two clicks at once must not both succeed.
-    invitation = Invitation.objects.select_for_update().select_related("unit").get(
-        pk=invitation.pk
-    )
+    invitation = Invitation.objects.select_for_update().select_related("unit").get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise InvitationUnusable("used")
     if invitation.expires_at <= timezone.now():
@@ -416,7 +410,9 @@ def _check_in_period(unit: Unit, day: date, field: str = "date") -> None:
 
 def series_dates(*, first: date, every_weeks: int, until: date) -> list[date]:
     if every_weeks < 1:
-        raise ValidationError({"every_weeks": _("A series needs at least one week between sessions.")})
+        raise ValidationError(
+            {"every_weeks": _("A series needs at least one week between sessions.")}
+        )
     if until < first:
         raise ValidationError({"until": _("The last date must be on or after the first date.")})
     days = []
@@ -454,9 +450,10 @@ def session_series_create(
     _check_in_period(unit, first, "first")
     if until > unit.planned_end:
         raise ValidationError(
-            {"until": _("The series cannot run past the unit's planned end (%(end)s).") % {
-                "end": unit.planned_end
-            }}
+            {
+                "until": _("The series cannot run past the unit's planned end (%(end)s).")
+                % {"end": unit.planned_end}
+            }
         )
     days = series_dates(first=first, every_weeks=every_weeks, until=until)
     if len(days) > SERIES_MAX_SESSIONS:
@@ -605,7 +602,9 @@ def agenda_item_move(*, item: AgendaItem, up: bool) -> None:
 def attendance_record(*, session: Session, statuses: dict[int, str]) -> None:
     """Record who was present, excused or absent: {user id: status}. Blank removes."""
     allowed = set(
-        Membership.objects.current().filter(unit_id=session.unit_id).values_list("user_id", flat=True)
+        Membership.objects.current()
+        .filter(unit_id=session.unit_id)
+        .values_list("user_id", flat=True)
     ) | set(session.attendances.values_list("user_id", flat=True))
     for user_id, status in statuses.items():
         if user_id not in allowed:

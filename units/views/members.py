@@ -135,7 +135,8 @@ def invitation_create(request, slug):
             form_errors_from(form, error)
         else:
             messages.success(
-                request, _("An invitation has been sent to %(email)s.") % {"email": invitation.email}
+                request,
+                _("An invitation has been sent to %(email)s.") % {"email": invitation.email},
             )
             return redirect("units:members", slug=slug)
     return render(
@@ -171,7 +172,9 @@ def invitation_accept(request, token):
         if user.email.lower() != invitation.email.lower():
             return render(request, "units/invitation_wrong_account.html", context)
         if request.method == "POST":
-            return _accepted(request, lambda: services.invitation_accept(invitation=invitation, user=user))
+            return _accepted(
+                request, lambda: services.invitation_accept(invitation=invitation, user=user)
+            )
         return render(request, "units/invitation_accept.html", context)
 
     if User.objects.filter(email__iexact=invitation.email).exists():

@@ -63,17 +63,13 @@ def series_create(request, slug):
                     % {"days": ", ".join(d.strftime("%d-%m-%Y") for d in result.skipped)},
                 )
             return redirect("units:sessions", slug=slug)
-    return render(
-        request, "units/series_form.html", {"access": access, "unit": unit, "form": form}
-    )
+    return render(request, "units/series_form.html", {"access": access, "unit": unit, "form": form})
 
 
 @login_required
 def session_create(request, slug):
     access = get_unit_access(request.user, slug, Perm.MANAGE_SESSIONS)
-    form = SessionForm(
-        request.POST or None, initial={"at": "14:00"}, submit_label=_("Add session")
-    )
+    form = SessionForm(request.POST or None, initial={"at": "14:00"}, submit_label=_("Add session"))
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():

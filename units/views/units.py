@@ -121,9 +121,7 @@ def programme_create(request):
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         programme = services.programme_create(**form.cleaned_data)
-        messages.success(
-            request, _("The programme has been created. Now create its first unit.")
-        )
+        messages.success(request, _("The programme has been created. Now create its first unit."))
         return redirect(f"{reverse('units:create')}?programme={programme.slug}")
     return render(request, "units/programme_form.html", {"form": form})
 
@@ -137,6 +135,4 @@ def programme_detail(request, slug):
         .prefetch_related("organisations")
         .order_by("name")
     )
-    return render(
-        request, "units/programme_detail.html", {"programme": programme, "units": units}
-    )
+    return render(request, "units/programme_detail.html", {"programme": programme, "units": units})

@@ -1,0 +1,141 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    AgendaItem,
+    Attendance,
+    CalendarFeed,
+    Invitation,
+    Membership,
+    Organisation,
+    Programme,
+    Session,
+    Unit,
+)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+class UnitInline(admin.TabularInline):
+    model = Unit
+    fields = ["name", "slug", "phase", "planned_start", "planned_end"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "field", "created_at"]
+    search_fields = ["name", "field", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [UnitInline]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fields = ["user", "role", "joined_on", "left_on"]
+    autocomplete_fields = ["user"]
+    extra = 0
+
+
+class InvitationInline(admin.TabularInline):
+    model = Invitation
+    fields = ["email", "role", "invited_by", "expires_at", "accepted_at"]
+    readonly_fields = ["invited_by", "accepted_at"]
+    extra = 0
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "programme",
+        "phase",
+        "planned_start",
+        "planned_end",
+        "cadence_weeks",
+    ]
+    list_filter = ["phase", "programme", "organisations"]
+    search_fields = ["name", "slug", "theme", "target_group"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["organisations"]
+    # The phase changes only through phases.services, never here.
+    readonly_fields = ["phase", "created_at", "created_by"]
+    date_hierarchy = "planned_start"
+    inlines = [MembershipInline, InvitationInline]
+    list_select_related = ["programme"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "unit", "role", "joined_on", "left_on"]
+    list_filter = ["role", ("left_on", admin.EmptyFieldListFilter), "unit"]
+    search_fields = ["user__email", "user__full_name", "unit__name"]
+    autocomplete_fields = ["user", "unit"]
+    list_select_related = ["user", "unit"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "unit", "role", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["role", ("accepted_at", admin.EmptyFieldListFilter), "unit"]
+    search_fields = ["email", "unit__name"]
+    readonly_fields = ["token", "created_at", "accepted_at", "accepted_by"]
+    autocomplete_fields = ["unit", "invited_by"]
+    list_select_related = ["unit"]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    fields = ["order", "title", "duration_minutes", "description"]
+    extra = 0
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    fields = ["user", "status"]
+    autocomplete_fields = ["user"]
+    extra = 0
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["unit", "starts_at", "status", "phase", "location", "reminder_sent_at"]
+    list_filter = ["status", "phase", "unit"]
+    search_fields = ["unit__name", "location", "notes", "decisions"]
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ["unit"]
+    inlines = [AgendaItemInline, AttendanceInline]
+    list_select_related = ["unit"]
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "session", "order", "duration_minutes"]
+    search_fields = ["title", "description", "session__unit__name"]
+    list_filter = ["session__unit"]
+    autocomplete_fields = ["session"]
+    list_select_related = ["session__unit"]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["user", "session", "status"]
+    list_filter = ["status", "session__unit"]
+    search_fields = ["user__email", "user__full_name", "session__unit__name"]
+    autocomplete_fields = ["user", "session"]
+    list_select_related = ["user", "session__unit"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_at"]
+    search_fields = ["user__email", "user__full_name"]
+    readonly_fields = ["token", "created_at"]
+    autocomplete_fields = ["user"]
