@@ -117,6 +117,17 @@ class PhaseTransition(models.Model):
     def __str__(self):
         return f"{self.unit}: {self.from_phase} -> {self.to_phase}"
 
+    @property
+    def overridden_labels(self) -> list[str]:
+        """The overridden criteria in today's language (the stored label if one is gone)."""
+        from .criteria import get_criterion
+
+        labels = []
+        for item in self.overridden:
+            found = get_criterion(item.get("code", ""))
+            labels.append(found.label if found else item.get("label", ""))
+        return labels
+
 
 class BaselineItem(models.Model):
     """Phase 3: one strength or point for improvement of current practice."""

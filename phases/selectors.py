@@ -381,7 +381,7 @@ def unit_history(unit, user, limit: int = 300) -> list[HistoryEntry]:
     )
     for t in PhaseTransition.objects.filter(unit=unit).with_people():
         what = _("Phase %(from)s → %(to)s") % {"from": t.from_phase, "to": t.to_phase}
-        changes = [o["label"] for o in t.overridden]
+        changes = [str(label) for label in t.overridden_labels]
         entries.append(
             HistoryEntry(
                 when=t.at,

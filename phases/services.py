@@ -238,7 +238,11 @@ def action_step_set_status(*, step: ActionStep, actor, status: str, may_manage: 
 
 def plan_snapshot(unit: Unit) -> dict:
     """The live plan as plain data (what a plan version freezes). Two queries."""
-    goals = Goal.objects.filter(unit=unit).prefetch_related("steps__owner")
+    return snapshot_from_goals(Goal.objects.filter(unit=unit).prefetch_related("steps__owner"))
+
+
+def snapshot_from_goals(goals) -> dict:
+    """Plain data of goals whose steps (and their owners) are already loaded."""
     return {
         "goals": [
             {

@@ -51,6 +51,7 @@ from .selectors import (
     plan_versions,
     unit_history,
 )
+from .services import snapshot_from_goals
 
 
 def _url(name, unit, **kwargs):
@@ -197,6 +198,7 @@ def phase_detail(request, slug, number):
         "unit": unit,
         "access": access,
         "phase": Phase(number),
+        "phase_choices": Phase.choices,
         "criteria": evaluate_phase(unit, number),
         "design": design,
         "reason_form": reason_form,
@@ -258,6 +260,7 @@ def plan(request, slug):
     unit = access.unit
     goals = list(plan_goals(unit))
     versions = list(plan_versions(unit))
+    latest = versions[-1] if versions else None
     return render(
         request,
         "phases/plan.html",
@@ -266,7 +269,8 @@ def plan(request, slug):
             "access": access,
             "goals": goals,
             "versions": versions,
-            "latest": versions[-1] if versions else None,
+            "latest": latest,
+            "draft_changed": bool(latest and latest.snapshot != snapshot_from_goals(goals)),
             "approve_form": PlanApproveForm(),
             "status_choices": ActionStep.Status.choices,
             "may_manage": access.can(Perm.MANAGE_PHASE),
@@ -404,8 +408,6 @@ def plan_version(request, slug, number):
 @login_required
 def plan_compare(request, slug):
     """What changed between two versions; "draft" stands for the live plan."""
-    from .services import plan_snapshot
-
     access = get_unit_access(request.user, slug, Perm.VIEW)
     unit = access.unit
     versions = list(plan_versions(unit))
@@ -419,7 +421,7 @@ def plan_compare(request, slug):
     b = request.GET.get("b", default_b)
     if a not in by_number or (b != "draft" and b not in by_number):
         raise Http404
-    new = plan_snapshot(unit) if b == "draft" else by_number[b].snapshot
+    new = services.plan_snapshot(unit) if b == "draft" else by_number[b].snapshot
     return render(
         request,
         "phases/plan_diff.html",

@@ -1,0 +1,18 @@
+from django import template
+
+from phases.selectors import phase_timeline as build_timeline
+
+register = template.Library()
+
+
+@register.inclusion_tag("phases/_timeline.html")
+def phase_timeline(unit, show_criteria=True):
+    """The six phases of ``unit`` as a timeline, with the open criteria of the current one.
+
+    Usage: ``{% load phases_tags %}{% phase_timeline unit %}``
+    """
+    return {
+        "unit": unit,
+        "timeline": build_timeline(unit, with_criteria=show_criteria),
+        "show_criteria": show_criteria,
+    }
