@@ -64,3 +64,92 @@ class SessionFactory(factory.django.DjangoModelFactory):
     duration_minutes = 120
     location = "Buurthuis De Ster"
     phase = Phase.AMBITION
+
+
+# --- phases ---------------------------------------------------------------------
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "phases.Goal"
+
+    unit = factory.SubFactory(UnitFactory)
+    text = factory.Sequence(lambda n: f"Goal {n}: recognise loneliness in the first visit")
+    order = factory.Sequence(lambda n: n)
+
+
+class ActionStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "phases.ActionStep"
+
+    goal = factory.SubFactory(GoalFactory)
+    what = factory.Sequence(lambda n: f"Step {n}: try the conversation guide")
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+
+
+class ExperimentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "phases.Experiment"
+
+    unit = factory.SubFactory(UnitFactory)
+    author = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Experiment {n}")
+    situation = "A home visit to a man of 82 who lives alone."
+    tried = "Asked about his week instead of ticking the checklist."
+    learned = "Open questions opened the conversation."
+    visibility = "shared"
+
+
+class ExperimentCommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "phases.ExperimentComment"
+
+    experiment = factory.SubFactory(ExperimentFactory)
+    author = factory.SubFactory(UserFactory)
+    text = "Recognisable: I will try that too."
+
+
+class BaselineItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "phases.BaselineItem"
+
+    unit = factory.SubFactory(UnitFactory)
+    kind = "strength"
+    text = "Professionals know the neighbourhood well."
+    knowledge_source = "professional"
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "phases.Product"
+
+    unit = factory.SubFactory(UnitFactory)
+    kind = "protocol"
+    title = factory.Sequence(lambda n: f"Product {n}")
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "units.AgendaItem"
+
+    session = factory.SubFactory(SessionFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Agenda item {n}")
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "units.Attendance"
+
+    session = factory.SubFactory(SessionFactory)
+    user = factory.SubFactory(UserFactory)
+    status = "present"
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "units.Invitation"
+
+    unit = factory.SubFactory(UnitFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.org")
+    role = Role.PROFESSIONAL
