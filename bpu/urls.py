@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("units/<slug:slug>/phases/", include("phases.urls")),
     path("units/<slug:slug>/research/", include("research.urls")),
+    path("programmes/<slug:slug>/research/", include("research.programme_urls")),
     path("", include("units.urls")),
 ]
 

@@ -18,9 +18,7 @@ urlpatterns = [
         coding_views.code_source,
         name="code_source",
     ),
-    path(
-        "coding/passages/<int:pk>/delete/", coding_views.fragment_delete, name="fragment_delete"
-    ),
+    path("coding/passages/<int:pk>/delete/", coding_views.fragment_delete, name="fragment_delete"),
     path("coding/passages.csv", coding_views.fragments_export, name="fragments_export"),
     path("themes/", coding_views.themes, name="themes"),
     path("themes/<int:pk>/", coding_views.theme_detail, name="theme_detail"),

@@ -196,6 +196,8 @@ def theme_detail(request, slug, pk):
         .order_by("created_at", "id")
     )
     coding.attach_sources(fragments, unit)
+    for f in fragments:
+        f.other_themes = [t for t in f.themes.all() if t.pk != theme.pk]
     return render(
         request,
         "research/theme_detail.html",
