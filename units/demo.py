@@ -5,12 +5,24 @@ them in order. Every seeder checks before it creates, so running it twice
 changes nothing.
 """
 
+import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time, timedelta
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from .models import Membership, Organisation, Programme, Role, Unit
+from .models import (
+    AgendaItem,
+    Attendance,
+    Membership,
+    Organisation,
+    Programme,
+    Role,
+    Session,
+    Unit,
+)
+from .services import local_datetime, series_dates
 
 DEMO_PASSWORD = "demo-bpu-2026"  # noqa: S105 - printed on purpose: demo accounts only
 
@@ -165,3 +177,136 @@ def seed(demo: Demo) -> None:
                 left_on=None,
                 defaults={"role": role, "joined_on": start},
             )
+    seed_sessions(demo)
+
+
+# --- Sessions ------------------------------------------------------------------------
+
+# Where each unit meets, and on which weekday (0 = Monday).
+MEETING_PLACES = {
+    "eindhoven-ervaringsdeskundigheid": ("Wijkcentrum De Kroon, Eindhoven", 1, time(14, 0)),
+    "tilburg-eenzaamheid": ("Buurthuis De Poorten, Tilburg", 3, time(13, 30)),
+    "utrecht-mantelzorg": ("Buurtteam Utrecht West, Kanaalstraat", 2, time(19, 0)),
+}
+
+AGENDA_OPENING = ("Opening en terugblik op de vorige bijeenkomst", 15)
+AGENDA_CLOSING = ("Afspraken en afsluiting", 10)
+# What a unit talks about in each phase (1-6).
+AGENDA_BY_PHASE = {
+    1: [
+        ("Kennismaking en verwachtingen", 30),
+        ("Ambitie en urgentie: wat moet er beter in de wijk?", 45),
+    ],
+    2: [
+        ("Wie missen we nog aan tafel?", 30),
+        ("Motivatie en verwachtingen van de deelnemers bespreken", 40),
+    ],
+    3: [
+        ("Nulmeting: eerste uitkomsten van de vragenlijst", 45),
+        ("Wat gaat goed, wat moet beter in onze huidige werkwijze?", 40),
+    ],
+    4: [
+        ("Doelen scherp formuleren", 40),
+        ("Plan van aanpak: concrete stappen en eigenaren", 45),
+    ],
+    5: [
+        ("Praktijkexperimenten: ervaringen uit de afgelopen weken", 50),
+        ("Intervisie op een casus", 40),
+    ],
+    6: [
+        ("Eindmeting en wat we hebben geleerd", 45),
+        ("Producten delen: werkwijze en handreiking", 40),
+    ],
+}
+NOTES = [
+    "Goede opkomst en een open gesprek. {name} vertelde over een bewoner die na lang aarzelen "
+    "zelf contact zocht met het wijkteam; dat leverde veel herkenning op.",
+    "We hebben stilgestaan bij wat ervaringsdeskundigheid toevoegt aan het eerste gesprek. "
+    "{name} merkte op dat cliënten sneller open zijn als er iemand bij zit die het zelf kent.",
+    "De mantelzorgers in de groep gaven aan dat ze vaak pas laat worden betrokken. {name} "
+    "stelde voor om in het intakegesprek standaard naar het netwerk te vragen.",
+    "Lastige bijeenkomst: weinig tijd en de casus was complex. We spraken af de volgende keer "
+    "meer ruimte te nemen voor intervisie. {name} bereidt een casus voor.",
+    "{name} presenteerde de eerste uitkomsten. De groep herkende het beeld, maar wil de cijfers "
+    "naast de ervaringen van cliënten leggen voordat we conclusies trekken.",
+]
+DECISIONS = [
+    "We proberen de komende weken het nieuwe gespreksformat uit bij minstens twee cliënten.",
+    "Iedere deelnemer schrijft een korte reflectie op één praktijkexperiment.",
+    "De onderzoeker stuurt een samenvatting van de metingen rond voor de volgende bijeenkomst.",
+    "We nodigen de teamleider uit voor de tussenevaluatie.",
+    "Het gespreksformat wordt aangepast op basis van de feedback van de mantelzorgers.",
+]
+
+
+def _phase_at(index: int, count: int, target: int) -> int:
+    """Spread the phases a unit went through over its past sessions."""
+    if count <= 1:
+        return target
+    return 1 + round((target - 1) * index / (count - 1))
+
+
+def _attendance_for(rng, slug, membership, index, past_count) -> str:
+    recent = index >= past_count - 3
+    if slug == "eindhoven-ervaringsdeskundigheid" and membership.role == Role.STUDENT and recent:
+        return Attendance.Status.ABSENT if index % 2 else Attendance.Status.EXCUSED
+    if slug == "tilburg-eenzaamheid" and recent:
+        # Attendance falling: fewer people at each of the last three sessions.
+        chance = {0: 0.9, 1: 0.65, 2: 0.4}[index - (past_count - 3)]
+    else:
+        chance = 0.85
+    if rng.random() < chance:
+        return Attendance.Status.PRESENT
+    return Attendance.Status.EXCUSED if rng.random() < 0.6 else Attendance.Status.ABSENT
+
+
+def seed_sessions(demo: Demo) -> None:
+    now = timezone.now()
+    for slug, unit in demo.units.items():
+        if unit.sessions.exists():
+            continue
+        place, weekday, at = MEETING_PLACES[slug]
+        first = unit.planned_start + timedelta(days=(weekday - unit.planned_start.weekday()) % 7)
+        days = series_dates(first=first, every_weeks=unit.cadence_weeks, until=unit.planned_end)
+        starts = [local_datetime(day, at) for day in days]
+        past_count = sum(1 for start in starts if start < now)
+        target = demo.target_phase.get(slug, 1)
+        rng = random.Random(slug)
+        memberships = [
+            m
+            for m in Membership.objects.current().filter(unit=unit).select_related("user")
+            if m.role != Role.MANAGER
+        ]
+        for index, start in enumerate(starts):
+            past = start < now
+            phase = _phase_at(index, past_count, target) if past else target
+            session = Session.objects.create(
+                unit=unit,
+                starts_at=start,
+                duration_minutes=120,
+                location=place,
+                phase=phase,
+                reminder_sent_at=start - timedelta(days=2) if past else None,
+            )
+            if past or index == past_count:
+                items = [AGENDA_OPENING, *AGENDA_BY_PHASE[phase], AGENDA_CLOSING]
+                AgendaItem.objects.bulk_create(
+                    AgendaItem(session=session, order=n, title=title, duration_minutes=minutes)
+                    for n, (title, minutes) in enumerate(items, start=1)
+                )
+            if not past:
+                continue
+            speaker = rng.choice(memberships).user.get_short_name() if memberships else ""
+            session.notes = rng.choice(NOTES).format(name=speaker)
+            session.decisions = rng.choice(DECISIONS)
+            session.save(update_fields=["notes", "decisions"])
+            Attendance.objects.bulk_create(
+                Attendance(
+                    session=session,
+                    user=m.user,
+                    status=_attendance_for(rng, slug, m, index, past_count),
+                )
+                for m in memberships
+                if m.joined_on <= start.date()
+            )
+        demo.log.append(f"sessions {slug}: {len(starts)}")

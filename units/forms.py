@@ -1,7 +1,7 @@
 """Forms check the shape of input; the rules live in units.services."""
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.bootstrap import InlineRadios
+from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.conf import settings
@@ -185,7 +185,7 @@ class SessionSeriesForm(forms.Form):
         label=_("Duration (minutes)"), min_value=15, max_value=600, initial=120
     )
     location = forms.CharField(label=_("Place"), max_length=300, required=False)
-    online_url = forms.URLField(label=_("Online link"), required=False)
+    online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -208,7 +208,7 @@ class SessionForm(forms.Form):
         label=_("Duration (minutes)"), min_value=15, max_value=600, initial=120
     )
     location = forms.CharField(label=_("Place"), max_length=300, required=False)
-    online_url = forms.URLField(label=_("Online link"), required=False)
+    online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
 
     def __init__(self, *args, submit_label=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -39,8 +39,16 @@ def units_for_dashboard(user):
         .select_related("programme")
         .annotate(
             my_role=my_role,
-            group_size=Count(
-                "memberships", filter=Q(memberships__left_on__isnull=True), distinct=True
+            # A subquery, not Count(): visible_to() already joins memberships (the person's).
+            group_size=Coalesce(
+                Subquery(
+                    Membership.objects.current()
+                    .filter(unit=OuterRef("pk"))
+                    .values("unit")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1]
+                ),
+                0,
             ),
             next_session_at=_next_session_subquery("starts_at"),
             next_session_id=_next_session_subquery("pk"),
@@ -117,7 +125,8 @@ def session_attention(units) -> dict[int, list[str]]:
         if len(shares) == 3 and shares[0] < shares[1] < shares[2]:
             attention[unit_id].append(
                 _(
-                    "Attendance is falling: %(then)d%% present three sessions ago, %(now)d%% at the last."
+                    "Attendance is falling: %(then)d%% present three sessions ago, "
+                    "%(now)d%% at the last."
                 )
                 % {"then": round(shares[2] * 100), "now": round(shares[0] * 100)}
             )

@@ -73,12 +73,7 @@ def unit_warnings(*, planned_start: date, planned_end: date, cadence_weeks: int)
 def group_warnings(*, size: int, roles: set[str]) -> list[str]:
     """What the method expects of a group: 7-12 members, a facilitator and a researcher."""
     warnings = []
-    if size < GROUP_SIZE_MIN:
-        warnings.append(
-            _("The group has %(size)d members; %(min)d to %(max)d is usual.")
-            % {"size": size, "min": GROUP_SIZE_MIN, "max": GROUP_SIZE_MAX}
-        )
-    elif size > GROUP_SIZE_MAX:
+    if size < GROUP_SIZE_MIN or size > GROUP_SIZE_MAX:
         warnings.append(
             _("The group has %(size)d members; %(min)d to %(max)d is usual.")
             % {"size": size, "min": GROUP_SIZE_MIN, "max": GROUP_SIZE_MAX}
