@@ -1,0 +1,351 @@
+"""Turns a stored snapshot into what the report templates show.
+
+Runs inside ``translation.override(report.language)``: labels (roles, phases,
+statuses) are translated here, from the codes the snapshot keeps. Statistics
+are read back into the research app's own structures and charted with its own
+chart code, so the report shows what the research pages show.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+from importlib import import_module
+
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from phases.choices import KnowledgeSource, Phase
+from units.models import Role
+
+from .models import Kind
+
+# Which waves a report kind looks at (in wave order, the baseline first).
+WAVES_FOR_KIND = {
+    Kind.BASELINE: {"baseline"},
+    Kind.INTERMEDIARY: {"baseline", "intermediary"},
+    Kind.FINAL: None,  # every wave
+    Kind.COMPARISON: None,
+}
+STEPS_IN_BODY = 24
+
+
+def _optional(module: str, name: str):
+    try:
+        return getattr(import_module(module), name, None)
+    except ImportError:
+        return None
+
+
+def parse_date(value):
+    if not value:
+        return None
+    if isinstance(value, date | datetime):
+        return value
+    if "T" in value:
+        parsed = datetime.fromisoformat(value)
+        return timezone.localtime(parsed) if timezone.is_aware(parsed) else parsed
+    return date.fromisoformat(value)
+
+
+def _label(choices, value) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
+
+
+def _step_status_label(code: str) -> str:
+    from phases.models import ActionStep
+
+    return _label(ActionStep.Status, code)
+
+
+# --- Statistics --------------------------------------------------------------------
+
+
+def _chart(measure, waves):
+    """The research app's own SVG chart of one measure (the one on the statistics page)."""
+    from research.charts import measure_chart_svg
+
+    return measure_chart_svg(measure, waves)
+
+
+def statistics_view(data: dict | None, kind: str, *, charts: bool = True) -> dict | None:
+    if not data:
+        return None
+    from research.statistics import UnitStatistics
+
+    stats = UnitStatistics.from_dict(data)
+    wanted = WAVES_FOR_KIND.get(kind)
+    waves = [w for w in stats.waves if wanted is None or w.code in wanted]
+    codes = {w.code for w in waves}
+    measures = []
+    for m in stats.measures:
+        if m.is_text:
+            continue
+        per_wave = [
+            (w, m.for_wave(w.code)) for w in waves if m.for_wave(w.code) is not None
+        ]
+        changes = [
+            (next((w for w in waves if w.code == c.wave_code), None), c.change)
+            for c in m.changes
+            if c.wave_code in codes
+        ]
+        measures.append(
+            {
+                "m": m,
+                "per_wave": per_wave,
+                "changes": [(w, c) for w, c in changes if w is not None],
+                "chart": _chart(m, waves) if charts and m.has_data else None,
+            }
+        )
+    return {
+        "stats": stats,
+        "waves": waves,
+        "measures": measures,
+        "has_data": any(x["m"].has_data for x in measures),
+    }
+
+
+def final_changes(data: dict | None) -> list[dict]:
+    """Baseline -> final for every quantitative measure (the final report's summary)."""
+    if not data:
+        return []
+    from research.statistics import UnitStatistics
+
+    stats = UnitStatistics.from_dict(data)
+    rows = []
+    for m in stats.measures:
+        if m.is_text:
+            continue
+        change = next((c.change for c in m.changes if c.wave_code == "final"), None)
+        rows.append(
+            {
+                "m": m,
+                "baseline": m.for_wave("baseline"),
+                "final": m.for_wave("final"),
+                "change": change,
+            }
+        )
+    return rows
+
+
+# --- Unit report ---------------------------------------------------------------------
+
+
+def _phase_timeline(unit: dict, transitions: list[dict]) -> list[dict]:
+    entered = {}
+    for t in transitions:
+        if t["direction"] == "advance":
+            entered[t["to"]] = parse_date(t["at"])
+    current = unit["phase"]
+    return [
+        {
+            "number": p.value,
+            "label": str(p.label),
+            "state": "done" if p.value < current else "current" if p.value == current else "",
+            "entered": entered.get(p.value),
+        }
+        for p in Phase
+    ]
+
+
+def _members_by_role(members: list[dict]) -> list[dict]:
+    groups = defaultdict(list)
+    for m in members:
+        if m["left_on"] is None:
+            groups[m["role"]].append(m)
+    return [
+        {"role": str(label), "people": groups[code]}
+        for code, label in Role.choices
+        if groups.get(code)
+    ]
+
+
+def _plan_view(plan: dict) -> dict:
+    shown = 0
+    goals = []
+    for g in plan["goals"]:
+        steps = []
+        for s in g["steps"]:
+            row = {**s, "due": parse_date(s["due"]), "status_label": _step_status_label(s["status"])}
+            steps.append(row)
+        body_steps = steps[: max(0, STEPS_IN_BODY - shown)]
+        shown += len(body_steps)
+        goals.append({**g, "steps": steps, "body_steps": body_steps})
+    return {
+        **plan,
+        "goals": goals,
+        "more_in_appendix": shown < plan["steps_total"],
+        "step_status": [
+            (_step_status_label(code), n) for code, n in sorted(plan["step_status"].items())
+        ],
+        "versions": [{**v, "approved_at": parse_date(v["approved_at"])} for v in plan["versions"]],
+    }
+
+
+def unit_context(kind: str, snap: dict) -> dict:
+    unit = {
+        **snap["unit"],
+        "planned_start": parse_date(snap["unit"]["planned_start"]),
+        "planned_end": parse_date(snap["unit"]["planned_end"]),
+        "phase_label": _label(Phase, snap["unit"]["phase"]),
+    }
+    sessions = snap["sessions"]
+    sessions = {
+        **sessions,
+        "first": parse_date(sessions["first"]),
+        "last": parse_date(sessions["last"]),
+        "list": [
+            {**s, "at": parse_date(s["at"]), "phase_label": _label(Phase, s["phase"])}
+            for s in sessions["list"]
+        ],
+        "per_person": [
+            {**p, "role_label": _label(Role, p["role"]), "total": p["present"] + p["excused"]
+             + p["absent"]}
+            for p in sessions["per_person"]
+        ],
+    }
+    experiments = snap["experiments"]
+    experiments = {
+        **experiments,
+        "per_member": [{**r, "role_label": _label(Role, r["role"])} for r in
+                       experiments["per_member"]],
+        "knowledge_sources": [
+            (_label(KnowledgeSource, code), n)
+            for code, n in sorted(experiments["knowledge_sources"].items())
+        ],
+        "reflections": [
+            {**r, "date": parse_date(r["date"]), "role_label": _label(Role, r["role"])}
+            for r in experiments["reflections"]
+        ],
+    }
+    qualitative = snap["qualitative"]
+    themes = qualitative["themes"]
+    factor_labels = {"contextual": gettext("Contextual"), "common": gettext("Common")}
+    context = {
+        "unit": unit,
+        "members_by_role": _members_by_role(snap["members"]),
+        "member_count": sum(1 for m in snap["members"] if m["left_on"] is None),
+        "timeline": _phase_timeline(snap["unit"], snap["phases"]),
+        "transitions": [
+            {**t, "at": parse_date(t["at"]), "from_label": _label(Phase, t["from"]),
+             "to_label": _label(Phase, t["to"])}
+            for t in snap["phases"]
+        ],
+        "sessions": sessions,
+        "baseline_items": [
+            {**b, "source_label": _label(KnowledgeSource, b["source"])}
+            for b in snap["baseline_items"]
+        ],
+        "plan": _plan_view(snap["plan"]),
+        "experiments": experiments,
+        "statistics": statistics_view(snap["statistics"], kind),
+        "themes": [t for t in themes if t["n"]],
+        "experiment_themes": qualitative.get("experiment_themes", []),
+        "factors": [
+            {**t, "factor_label": factor_labels[t["factor"]]}
+            for t in themes
+            if t["factor"] in factor_labels
+        ],
+        "narrative": snap["narrative"],
+        "show_plan": kind != Kind.BASELINE or bool(snap["plan"]["goals"]),
+        "show_experiments": kind != Kind.BASELINE,
+        "show_products": kind == Kind.FINAL,
+    }
+    if kind == Kind.FINAL:
+        products = snap.get("products") or {"products": [], "disseminations": []}
+        from phases.models import Product
+
+        context["products"] = [
+            {**p, "kind_label": _label(Product.Kind, p["kind"])} for p in products["products"]
+        ]
+        context["disseminations"] = [
+            {**d, "date": parse_date(d["date"])} for d in products["disseminations"]
+        ]
+        context["final_changes"] = final_changes(snap["statistics"])
+    return context
+
+
+# --- Programme comparison ---------------------------------------------------------------
+
+
+def comparison_context(snap: dict) -> dict:
+    from research.statistics import UnitStatistics
+
+    units = []
+    by_code: dict[str, dict] = {}
+    for row in snap["units"]:
+        stats = UnitStatistics.from_dict(row["statistics"]) if row["statistics"] else None
+        units.append(
+            {
+                **row,
+                "unit": {**row["unit"], "phase_label": _label(Phase, row["unit"]["phase"])},
+                "stats": stats,
+            }
+        )
+        for m in stats.measures if stats else []:
+            if m.is_text or not m.has_data:
+                continue
+            entry = by_code.setdefault(m.code, {"code": m.code, "label": m.label, "cells": {}})
+            latest = next(
+                (c for c in reversed(m.changes) if c.change.n_pairs), None
+            )
+            entry["cells"][row["unit"]["slug"]] = {
+                "baseline": m.for_wave("baseline"),
+                "latest_wave": next(
+                    (w.label for w in stats.waves if latest and w.code == latest.wave_code), None
+                ),
+                "change": latest.change if latest else None,
+            }
+    measures = []
+    for entry in by_code.values():
+        entry["rows"] = [(u, entry["cells"].get(u["unit"]["slug"])) for u in units]
+        measures.append(entry)
+    factor_labels = {"contextual": gettext("Contextual"), "common": gettext("Common")}
+    # A theme marked in one unit only is contextual; in every unit, common.
+    seen = defaultdict(set)
+    for u in units:
+        for t in u["themes"]:
+            seen[t["name"]].add(u["unit"]["slug"])
+    factor_rows = []
+    for name, slugs in sorted(seen.items()):
+        marked = {
+            t["factor"] for u in units for t in u["themes"] if t["name"] == name
+        } - {"none"}
+        factor_rows.append(
+            {
+                "name": name,
+                "in_units": [u["unit"]["slug"] in slugs for u in units],
+                "factor_label": ", ".join(str(factor_labels[f]) for f in sorted(marked)),
+                "everywhere": len(slugs) == len(units),
+            }
+        )
+    return {
+        "programme": snap["programme"],
+        "units": units,
+        "measures": measures,
+        "factor_rows": factor_rows,
+        "programme_themes": [
+            {**t, "factor_label": factor_labels.get(t["factor"], "")}
+            for t in snap["programme_themes"]
+        ],
+        "narrative": snap["narrative"],
+        "has_narrative": any(v.strip() for v in snap["narrative"].values()),
+    }
+
+
+def report_context(*, kind: str, snapshot: dict, meta: dict) -> dict:
+    meta = {
+        **meta,
+        "kind_label": _label(Kind, kind),
+        "taken_at": parse_date(snapshot.get("taken_at")),
+    }
+    if kind == Kind.COMPARISON:
+        body = comparison_context(snapshot)
+        title = snapshot["programme"]["name"]
+    else:
+        body = unit_context(kind, snapshot)
+        title = snapshot["unit"]["name"]
+    return {"meta": meta, "kind": kind, "title": title, **body}

@@ -1,0 +1,292 @@
+"""Asking for a report and rendering it: the one code path for the worker, the
+command line and the demo.
+
+A request is stored (queued) before its task is sent, and the task is sent
+only when the transaction commits. Rendering claims the row under a lock,
+renders from the stored snapshot (taken on the first attempt), and completes a
+report exactly once: a second delivery of the same task finds it done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from datetime import timedelta
+from functools import partial
+
+from billiard.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from units.models import Programme, Unit
+
+from . import snapshot as snapshots
+from .models import UNIT_KINDS, Kind, Report, ReportNarrative, Status, report_upload_to
+from .rendering import html_to_pdf, render_html
+
+logger = logging.getLogger(__name__)
+
+# Errors that mean "the broker is not there": the request stays queued and the
+# periodic resend picks it up.
+try:  # pragma: no branch
+    from kombu.exceptions import OperationalError as KombuOperationalError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    BROKER_ERRORS: tuple = (KombuOperationalError, RedisConnectionError, OSError)
+except ImportError:  # pragma: no cover
+    BROKER_ERRORS = (OSError,)
+
+
+# --- Asking ---------------------------------------------------------------------
+
+
+def _check_request(*, unit, programme, kind, language) -> None:
+    if (unit is None) == (programme is None):
+        raise ValidationError(gettext("A report is made either for a unit or for a programme."))
+    if unit is not None and kind not in UNIT_KINDS:
+        raise ValidationError(
+            gettext("A unit has baseline, intermediary and final reports, not %(kind)s.")
+            % {"kind": kind}
+        )
+    if programme is not None and kind != Kind.COMPARISON:
+        raise ValidationError(gettext("A programme has only comparison reports."))
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(gettext("Choose English or Dutch as the report's language."))
+
+
+@transaction.atomic
+def report_request(
+    *, unit=None, programme=None, kind: str, language: str, actor, send: bool = True
+) -> Report:
+    """Store a queued report (the next version of its kind) and send its task on commit.
+
+    ``send=False`` is for callers that render it themselves (the command, the demo).
+    """
+    _check_request(unit=unit, programme=programme, kind=kind, language=language)
+    # Lock the owner so that two requests at once get different version numbers.
+    if unit is not None:
+        Unit.objects.select_for_update().filter(pk=unit.pk).first()
+    else:
+        Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    latest = Report.objects.for_owner(unit=unit, programme=programme).filter(kind=kind)
+    version = (latest.aggregate(v=Max("version"))["v"] or 0) + 1
+    report = Report.objects.create(
+        unit=unit,
+        programme=programme,
+        kind=kind,
+        language=language,
+        version=version,
+        requested_by=actor,
+    )
+    if send:
+        transaction.on_commit(partial(report_send, report_id=report.pk))
+    return report
+
+
+def report_send(*, report_id: int, countdown: int | None = None) -> bool:
+    """Hand a queued report to the broker. If the broker is down, it stays queued."""
+    from .tasks import render_report_task
+
+    Report.objects.filter(pk=report_id, status=Status.QUEUED).update(sent_at=timezone.now())
+    try:
+        render_report_task.apply_async(args=[report_id], countdown=countdown, retry=False)
+    except BROKER_ERRORS as exc:
+        logger.warning("Report %s stays queued: the broker did not take it (%s)", report_id, exc)
+        return False
+    return True
+
+
+@transaction.atomic
+def narrative_save(*, unit=None, programme=None, kind: str, actor, **sections) -> ReportNarrative:
+    narrative, _created = ReportNarrative.objects.select_for_update().get_or_create(
+        unit=unit, programme=programme, kind=kind
+    )
+    for name in ReportNarrative.SECTIONS:
+        if name in sections:
+            setattr(narrative, name, sections[name])
+    narrative.updated_by = actor
+    narrative.save()
+    return narrative
+
+
+# --- Rendering --------------------------------------------------------------------
+
+
+def _progress(report_id: int, value: int) -> None:
+    Report.objects.filter(pk=report_id, status=Status.RENDERING).update(progress=value)
+    if settings.REPORTS_RENDER_STEP_DELAY:
+        # Test-only: slows a render down so a test can kill the worker mid-render.
+        time.sleep(settings.REPORTS_RENDER_STEP_DELAY)
+
+
+def _claim(report_id: int) -> Report | None:
+    """Mark the report as rendering (one more attempt), or None if there is nothing to do."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(pk=report_id).first()
+        if report is None or report.status in (Status.DONE, Status.FAILED):
+            return None
+        if report.attempts >= settings.REPORTS_MAX_ATTEMPTS:
+            # The previous attempts never came back (the worker died, or the time limit hit).
+            with translation.override(report.language):
+                reason = gettext(
+                    "Rendering stopped %(n)d times without finishing (the worker stopped or "
+                    "the time limit was reached). Try again with less data, or ask an "
+                    "administrator to look at the worker's log."
+                ) % {"n": report.attempts}
+            _mark_failed(report_id, report.error or reason)
+            return None
+        Report.objects.filter(pk=report_id).update(
+            status=Status.RENDERING,
+            started_at=timezone.now(),
+            attempts=F("attempts") + 1,
+            progress=5,
+        )
+    report.refresh_from_db()
+    return report
+
+
+def _mark_failed(report_id: int, reason: str) -> None:
+    Report.objects.filter(pk=report_id).exclude(status=Status.DONE).update(
+        status=Status.FAILED, error=reason, finished_at=timezone.now(), progress=0
+    )
+
+
+def _readable(exc: BaseException, language: str) -> str:
+    with translation.override(language):
+        if isinstance(exc, SoftTimeLimitExceeded):
+            return gettext("Rendering took longer than the time limit of %(s)d seconds.") % {
+                "s": settings.CELERY_TASK_SOFT_TIME_LIMIT
+            }
+        return gettext("The report could not be rendered: %(error)s") % {
+            "error": f"{type(exc).__name__}: {exc}"[:500]
+        }
+
+
+def meta_for(report: Report) -> dict:
+    return {
+        "kind": report.kind,
+        "version": report.version,
+        "language": report.language,
+        "requested_by": report.requested_by.full_name if report.requested_by else "",
+        "requested_at": report.requested_at,
+    }
+
+
+def build_snapshot(report: Report) -> dict:
+    if report.unit_id:
+        return snapshots.unit_snapshot(report.unit, report.kind)
+    return snapshots.programme_snapshot(report.programme)
+
+
+def report_render(report_id: int) -> Report | None:
+    """Render a report once. Returns the report: done, failed, or queued again to retry."""
+    report = _claim(report_id)
+    if report is None:
+        return Report.objects.filter(pk=report_id).first()
+    try:
+        snapshot = report.snapshot
+        if not snapshot:
+            # Taken on the first attempt and kept: a retry renders the same data.
+            snapshot = build_snapshot(report)
+            Report.objects.filter(pk=report_id).update(snapshot=snapshot)
+        _progress(report_id, 10)
+        html = render_html(
+            kind=report.kind, language=report.language, snapshot=snapshot, meta=meta_for(report)
+        )
+        _progress(report_id, 40)
+        pdf = html_to_pdf(html)
+        _progress(report_id, 90)
+        _finish(report, pdf)
+    except Exception as exc:
+        logger.exception("Report %s: attempt %s failed", report_id, report.attempts)
+        _after_failure(report, _readable(exc, report.language))
+    return Report.objects.get(pk=report_id)
+
+
+def _finish(report: Report, pdf) -> None:
+    name = default_storage.save(report_upload_to(report, "report.pdf"), ContentFile(pdf.content))
+    with transaction.atomic():
+        current = Report.objects.select_for_update().get(pk=report.pk)
+        if current.status == Status.DONE:
+            # Another delivery of the same task finished first: keep its PDF only.
+            default_storage.delete(name)
+            return
+        Report.objects.filter(pk=report.pk).update(
+            status=Status.DONE,
+            pdf=name,
+            page_count=pdf.pages,
+            sha256=hashlib.sha256(pdf.content).hexdigest(),
+            finished_at=timezone.now(),
+            progress=100,
+            error="",
+        )
+
+
+def _after_failure(report: Report, reason: str) -> None:
+    with transaction.atomic():
+        current = Report.objects.select_for_update().get(pk=report.pk)
+        if current.status == Status.DONE:
+            return
+        if current.attempts >= settings.REPORTS_MAX_ATTEMPTS:
+            with translation.override(report.language):
+                reason = gettext("Gave up after %(n)d attempts. %(reason)s") % {
+                    "n": current.attempts,
+                    "reason": reason,
+                }
+            _mark_failed(report.pk, reason)
+        else:
+            Report.objects.filter(pk=report.pk).update(
+                status=Status.QUEUED, error=reason, progress=0
+            )
+
+
+def report_render_now(report_id: int) -> Report:
+    """Render synchronously, retrying in-process up to the attempt bound (command, demo)."""
+    report = report_render(report_id)
+    while report is not None and report.status == Status.QUEUED:
+        report = report_render(report_id)
+    return report
+
+
+# --- Nothing stays queued or rendering forever ------------------------------------
+
+
+def reports_resend_stale(*, now=None) -> dict:
+    """Re-send requests the broker never delivered, and restart renders whose worker died."""
+    now = now or timezone.now()
+    queued_cutoff = now - timedelta(minutes=settings.REPORTS_RESEND_AFTER_MINUTES)
+    # A render still "rendering" after the hard time limit has no live worker any more.
+    rendering_cutoff = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    resent, failed = [], []
+    stuck = Report.objects.filter(status=Status.RENDERING, started_at__lt=rendering_cutoff)
+    for report in stuck:
+        with transaction.atomic():
+            current = Report.objects.select_for_update().get(pk=report.pk)
+            if current.status != Status.RENDERING:
+                continue
+            if current.attempts >= settings.REPORTS_MAX_ATTEMPTS:
+                with translation.override(current.language):
+                    reason = gettext(
+                        "Rendering stopped %(n)d times without finishing (the worker stopped or "
+                        "the time limit was reached). Try again with less data, or ask an "
+                        "administrator to look at the worker's log."
+                    ) % {"n": current.attempts}
+                _mark_failed(current.pk, reason)
+                failed.append(current.pk)
+                continue
+            Report.objects.filter(pk=current.pk).update(status=Status.QUEUED, progress=0)
+        resent.append(current.pk)
+    waiting = Report.objects.filter(status=Status.QUEUED, requested_at__lt=queued_cutoff).exclude(
+        sent_at__gte=queued_cutoff
+    )
+    resent.extend(pk for pk in waiting.values_list("pk", flat=True) if pk not in resent)
+    for pk in resent:
+        report_send(report_id=pk)
+    return {"resent": resent, "failed": failed}

@@ -1,0 +1,412 @@
+"""The data a report is made from, gathered once and stored with the report.
+
+Everything here is plain JSON (codes, numbers, ISO dates), never translated
+labels: the PDF is rendered from the snapshot in the report's language, and a
+re-delivered task renders the same report from the same snapshot. Each app's
+part comes from its own models and selectors; the statistics are the research
+app's own ``unit_statistics`` so that the numbers on paper are the numbers on
+screen.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from importlib import import_module
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from units.models import Attendance, Membership, Role, Session
+
+from .models import Kind, ReportNarrative
+
+SNAPSHOT_VERSION = 1
+QUOTES_PER_THEME = 2
+REFLECTIONS = 4
+STEPS_IN_BODY = 30
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def _optional(module: str, name: str):
+    """A function another app provides, or None while it has not landed yet."""
+    try:
+        return getattr(import_module(module), name, None)
+    except ImportError:
+        return None
+
+
+# --- Unit parts ---------------------------------------------------------------
+
+
+def _unit_part(unit) -> dict:
+    return {
+        "slug": unit.slug,
+        "name": unit.name,
+        "theme": unit.theme,
+        "target_group": unit.target_group,
+        "organisations": [o.name for o in unit.organisations.all()],
+        "programme": unit.programme.name if unit.programme_id else "",
+        "planned_start": _iso(unit.planned_start),
+        "planned_end": _iso(unit.planned_end),
+        "cadence_weeks": unit.cadence_weeks,
+        "phase": unit.phase,
+    }
+
+
+def _members_part(unit) -> list[dict]:
+    memberships = (
+        Membership.objects.filter(unit=unit).select_related("user").order_by("role", "joined_on")
+    )
+    order = {code: i for i, code in enumerate(Role.values)}
+    rows = [
+        {
+            "user_id": m.user_id,
+            "name": m.user.full_name or m.user.email.split("@")[0],
+            "role": m.role,
+            "joined_on": _iso(m.joined_on),
+            "left_on": _iso(m.left_on),
+        }
+        for m in memberships
+    ]
+    rows.sort(key=lambda r: (order.get(r["role"], 99), r["name"]))
+    return rows
+
+
+def _phases_part(unit) -> list[dict]:
+    from phases.models import PhaseTransition
+
+    return [
+        {
+            "from": t.from_phase,
+            "to": t.to_phase,
+            "direction": t.direction,
+            "at": _iso(t.at),
+            "by": t.actor.full_name if t.actor else "",
+            "overridden": len(t.overridden or []),
+            "justification": t.justification,
+        }
+        for t in PhaseTransition.objects.filter(unit=unit).with_people()
+    ]
+
+
+def _sessions_part(unit, members: list[dict]) -> dict:
+    now = timezone.now()
+    sessions = list(
+        Session.objects.filter(unit=unit)
+        .annotate(
+            present=Count("attendances", filter=Q(attendances__status=Attendance.Status.PRESENT)),
+            excused=Count("attendances", filter=Q(attendances__status=Attendance.Status.EXCUSED)),
+            absent=Count("attendances", filter=Q(attendances__status=Attendance.Status.ABSENT)),
+        )
+        .order_by("starts_at")
+    )
+    held = [s for s in sessions if s.status == Session.Status.PLANNED and s.starts_at <= now]
+    cancelled = sum(1 for s in sessions if s.status == Session.Status.CANCELLED)
+    upcoming = sum(1 for s in sessions if s.status == Session.Status.PLANNED and s.starts_at > now)
+    held_ids = [s.pk for s in held]
+    per_person = defaultdict(Counter)
+    for user_id, status, n in (
+        Attendance.objects.filter(session_id__in=held_ids)
+        .values_list("user_id", "status")
+        .annotate(n=Count("id"))
+    ):
+        per_person[user_id][status] = n
+    recorded = sum(s.present + s.excused + s.absent for s in held)
+    present = sum(s.present for s in held)
+    attendance = []
+    for m in members:
+        if m["left_on"] is not None or m["role"] == Role.MANAGER:
+            continue
+        counts = per_person.get(m["user_id"], Counter())
+        attendance.append(
+            {
+                "name": m["name"],
+                "role": m["role"],
+                "present": counts[Attendance.Status.PRESENT],
+                "excused": counts[Attendance.Status.EXCUSED],
+                "absent": counts[Attendance.Status.ABSENT],
+            }
+        )
+    return {
+        "held": len(held),
+        "cancelled": cancelled,
+        "upcoming": upcoming,
+        "first": _iso(held[0].starts_at) if held else None,
+        "last": _iso(held[-1].starts_at) if held else None,
+        "attendance_rate": (present / recorded) if recorded else None,
+        "list": [
+            {
+                "at": _iso(s.starts_at),
+                "phase": s.phase,
+                "present": s.present,
+                "excused": s.excused,
+                "absent": s.absent,
+                "decisions": s.decisions[:300],
+            }
+            for s in held
+        ],
+        "per_person": attendance,
+    }
+
+
+def _baseline_items_part(unit) -> list[dict]:
+    from phases.models import BaselineItem
+
+    return [
+        {"kind": b.kind, "text": b.text, "source": b.knowledge_source}
+        for b in BaselineItem.objects.filter(unit=unit).order_by("kind", "pk")
+    ]
+
+
+def _plan_part(unit) -> dict:
+    from phases.models import ActionStep, Goal, PlanVersion
+
+    goals = list(Goal.objects.filter(unit=unit).prefetch_related("steps__owner"))
+    status_counts = Counter(
+        ActionStep.objects.filter(goal__unit=unit).values_list("status", flat=True)
+    )
+    today = timezone.localdate()
+    goal_rows = []
+    for g in goals:
+        steps = list(g.steps.all())
+        goal_rows.append(
+            {
+                "id": g.pk,
+                "text": g.text,
+                "target": g.target,
+                "steps_total": len(steps),
+                "steps_done": sum(1 for s in steps if s.status == ActionStep.Status.DONE),
+                "steps": [
+                    {
+                        "what": s.what,
+                        "owner": s.owner.full_name if s.owner else "",
+                        "due": _iso(s.due_date),
+                        "status": s.status,
+                        "overdue": bool(s.is_open and s.due_date and s.due_date < today),
+                    }
+                    for s in steps
+                ],
+            }
+        )
+    versions = [
+        {
+            "number": v.number,
+            "approved_at": _iso(v.approved_at),
+            "approved_by": v.approved_by.full_name if v.approved_by else "",
+            "reason": v.reason,
+            "goals": len((v.snapshot or {}).get("goals", [])),
+        }
+        for v in PlanVersion.objects.filter(unit=unit).select_related("approved_by")
+    ]
+    return {
+        "goals": goal_rows,
+        "step_status": dict(status_counts),
+        "steps_total": sum(status_counts.values()),
+        "versions": versions,
+    }
+
+
+def _experiments_part(unit, members: list[dict]) -> dict:
+    from phases.models import Experiment
+
+    shared = Experiment.objects.filter(unit=unit).shared()
+    names = {m["user_id"]: (m["name"], m["role"]) for m in members}
+    per_member = [
+        {"name": names.get(a, ("?", ""))[0], "role": names.get(a, ("?", ""))[1], "n": n}
+        for a, n in shared.values_list("author_id").annotate(n=Count("id")).order_by("-n")
+    ]
+    goals = {
+        g_id: text
+        for g_id, text in unit.goals.values_list("id", "text")  # type: ignore[attr-defined]
+    }
+    per_goal = [
+        {"goal": goals.get(g, "") if g else "", "n": n}
+        for g, n in shared.values_list("goal_id").annotate(n=Count("id")).order_by("-n")
+    ]
+    sources = Counter()
+    for ks in shared.values_list("knowledge_sources", flat=True):
+        sources.update(s for s in (ks or []) if isinstance(s, str))
+    reflections = [
+        {"title": e.title, "date": _iso(e.date), "role": names.get(e.author_id, ("", ""))[1],
+         "learned": e.learned[:600]}
+        for e in shared.exclude(learned="").order_by("-date", "-pk")[:REFLECTIONS]
+    ]
+    return {
+        "shared": shared.count(),
+        "drafts": Experiment.objects.filter(unit=unit).exclude(pk__in=shared.values("pk")).count(),
+        "authors": len(per_member),
+        "per_member": per_member,
+        "per_goal": per_goal,
+        "knowledge_sources": dict(sources),
+        "reflections": reflections,
+    }
+
+
+def _statistics_part(unit) -> dict | None:
+    unit_statistics = _optional("research.statistics", "unit_statistics")
+    if unit_statistics is None:
+        return None
+    return unit_statistics(unit).to_dict()
+
+
+def _qualitative_part(unit) -> dict:
+    from phases.models import Experiment
+    from research.models import CodedFragment, Theme
+
+    experiment_type = ContentType.objects.get_for_model(Experiment)
+    drafts = set(
+        Experiment.objects.filter(unit=unit)
+        .exclude(visibility=Experiment.Visibility.SHARED)
+        .values_list("pk", flat=True)
+    )
+    themes = list(
+        Theme.objects.filter(Q(unit=unit) | Q(programme__units=unit))
+        .annotate(n=Count("fragments", filter=Q(fragments__unit=unit)))
+        .order_by("-n", "name")
+        .distinct()
+    )
+    quotes = defaultdict(list)
+    through = CodedFragment.themes.through
+    links = (
+        through.objects.filter(codedfragment__unit=unit)
+        .select_related("codedfragment")
+        .order_by("theme_id", "-codedfragment__created_at")
+    )
+    for link in links:
+        fragment = link.codedfragment
+        if fragment.content_type_id == experiment_type.pk and fragment.object_id in drafts:
+            continue  # a private draft is never quoted
+        if len(quotes[link.theme_id]) < QUOTES_PER_THEME:
+            quotes[link.theme_id].append(fragment.text[:500])
+    return {
+        "themes": [
+            {
+                "name": t.name,
+                "description": t.description,
+                "factor": t.factor,
+                "level": "programme" if t.programme_id else "unit",
+                "n": t.n,
+                "quotes": quotes.get(t.pk, []),
+            }
+            for t in themes
+        ],
+        "experiment_themes": _experiment_themes(unit, experiment_type, drafts),
+    }
+
+
+def _experiment_themes(unit, experiment_type, drafts) -> list[dict]:
+    from research.models import CodedFragment
+
+    counts = Counter()
+    for object_id, theme in CodedFragment.objects.filter(
+        unit=unit, content_type=experiment_type
+    ).values_list("object_id", "themes__name"):
+        if theme and object_id not in drafts:
+            counts[theme] += 1
+    return [{"name": name, "n": n} for name, n in counts.most_common(8)]
+
+
+def _products_part(unit) -> dict:
+    from phases.models import Dissemination, Product
+
+    return {
+        "products": [
+            {"kind": p.kind, "title": p.title, "description": p.description[:400],
+             "files": p.n_files}
+            for p in Product.objects.filter(unit=unit).annotate(n_files=Count("files"))
+        ],
+        "disseminations": [
+            {"what": d.what, "date": _iso(d.date), "audience": d.audience, "reach": d.reach}
+            for d in Dissemination.objects.filter(unit=unit).order_by("date")
+        ],
+    }
+
+
+def _narrative(*, unit=None, programme=None, kind) -> dict:
+    narrative = ReportNarrative.objects.filter(unit=unit, programme=programme, kind=kind).first()
+    if narrative is None:
+        return dict.fromkeys(ReportNarrative.SECTIONS, "")
+    return narrative.as_dict()
+
+
+def unit_snapshot(unit, kind: str) -> dict:
+    """Everything a unit report of this kind shows, as plain JSON."""
+    members = _members_part(unit)
+    data = {
+        "version": SNAPSHOT_VERSION,
+        "kind": kind,
+        "taken_at": _iso(timezone.now()),
+        "unit": _unit_part(unit),
+        "members": members,
+        "phases": _phases_part(unit),
+        "sessions": _sessions_part(unit, members),
+        "baseline_items": _baseline_items_part(unit),
+        "plan": _plan_part(unit),
+        "experiments": _experiments_part(unit, members),
+        "statistics": _statistics_part(unit),
+        "qualitative": _qualitative_part(unit),
+        "narrative": _narrative(unit=unit, kind=kind),
+    }
+    for m in data["members"]:
+        m.pop("user_id")
+    if kind == Kind.FINAL:
+        data["products"] = _products_part(unit)
+    return data
+
+
+# --- Programme comparison --------------------------------------------------------
+
+
+def programme_snapshot(programme) -> dict:
+    """The programme's units side by side: each unit's summary and statistics."""
+    from research.models import Theme
+
+    units = list(programme.units.order_by("name").prefetch_related("organisations"))
+    rows = []
+    for unit in units:
+        members = _members_part(unit)
+        sessions = _sessions_part(unit, members)
+        experiments = _experiments_part(unit, members)
+        plan = _plan_part(unit)
+        rows.append(
+            {
+                "unit": _unit_part(unit),
+                "members": sum(1 for m in members if m["left_on"] is None),
+                "roles": dict(Counter(m["role"] for m in members if m["left_on"] is None)),
+                "sessions_held": sessions["held"],
+                "attendance_rate": sessions["attendance_rate"],
+                "experiments": experiments["shared"],
+                "goals": len(plan["goals"]),
+                "steps_total": plan["steps_total"],
+                "steps_done": plan["step_status"].get("done", 0),
+                "plan_versions": len(plan["versions"]),
+                "statistics": _statistics_part(unit),
+                "themes": [
+                    {"name": t["name"], "factor": t["factor"], "n": t["n"]}
+                    for t in _qualitative_part(unit)["themes"]
+                    if t["n"] or t["factor"] != "none"
+                ],
+            }
+        )
+    programme_themes = [
+        {"name": t.name, "factor": t.factor, "description": t.description}
+        for t in Theme.objects.filter(programme=programme).order_by("name")
+    ]
+    return {
+        "version": SNAPSHOT_VERSION,
+        "kind": Kind.COMPARISON,
+        "taken_at": _iso(timezone.now()),
+        "programme": {
+            "slug": programme.slug,
+            "name": programme.name,
+            "field": programme.field,
+            "description": programme.description,
+        },
+        "units": rows,
+        "programme_themes": programme_themes,
+        "narrative": _narrative(programme=programme, kind=Kind.COMPARISON),
+    }
