@@ -366,8 +366,9 @@ def unit_statistics(unit) -> UnitStatistics:
         v_arr = np.asarray(values, dtype=float)
         respondent_codes = set(codes.tolist())
     else:
-        m_arr = w_arr = r_idx = v_arr = np.empty(0)
-        codes = np.empty(0)
+        m_arr = w_arr = r_idx = np.empty(0, dtype=int)
+        v_arr = np.empty(0, dtype=float)
+        codes = np.empty(0, dtype=str)
         respondent_codes = set()
     respondent_codes.update(r for _m, _w, r in texts)
 

@@ -1,0 +1,133 @@
+"""The statistics page: what a researcher or manager sees, who may see it, and that
+it costs the same number of queries for one measure as for many."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.urls import reverse
+
+from research.statistics import unit_statistics
+
+from .analysis_data import add_values, make_measure
+
+
+def _url(unit):
+    return reverse("research:statistics", kwargs={"slug": unit.slug})
+
+
+def _fill(unit, n_measures, n_respondents):
+    for i in range(n_measures):
+        m = make_measure(unit, f"m{i}")
+        for k, wave in enumerate(("baseline", "intermediary", "final")):
+            add_values(
+                unit, m, wave, {f"R{r:04d}": 1 + (r + k + i) % 5 for r in range(n_respondents)}
+            )
+
+
+@pytest.mark.django_db
+def test_unit_statistics_matches_the_observations(unit):
+    m = make_measure(unit, "wellbeing", minimum=0, maximum=10)
+    add_values(unit, m, "baseline", {"a": 4, "b": 6, "c": 5, "d": None})
+    add_values(unit, m, "final", {"a": 6, "b": 7, "c": 8, "e": 9})
+    yn = make_measure(unit, "has_network", type="yesno")
+    add_values(unit, yn, "baseline", {"a": 0, "b": 1, "c": 0})
+    add_values(unit, yn, "final", {"a": 1, "b": 1, "c": 1})
+    txt = make_measure(unit, "remarks", type="text")
+    add_values(unit, txt, "final", {"a": "fine", "f": "better"})
+
+    stats = unit_statistics(unit)
+
+    assert [w.code for w in stats.waves] == ["baseline", "intermediary", "final"]
+    assert stats.n_respondents == 5  # a, b, c, e (numbers) and f (text); d is missing
+    well = stats.measure("wellbeing")
+    assert well.for_wave("baseline").n == 3 and well.for_wave("baseline").mean == 5
+    assert well.for_wave("intermediary").n == 0
+    assert well.for_wave("final").mean == 7.5
+    final_change = next(c.change for c in well.changes if c.wave_code == "final")
+    assert final_change.n_pairs == 3  # a, b, c: e has no baseline
+    assert final_change.mean_difference == pytest.approx(2)  # (2 + 1 + 3) / 3
+    assert final_change.direction == "improved"
+    network = stats.measure("has_network")
+    assert network.for_wave("baseline").proportion == pytest.approx(1 / 3)
+    assert network.for_wave("final").count_yes == 3
+    assert stats.measure("remarks").for_wave("final").n == 2
+    assert stats.measure("remarks").changes == []
+
+
+def test_researcher_sees_tables_and_charts(client_for, researcher, unit):
+    m = make_measure(unit, "wellbeing", label="Wellbeing", minimum=0, maximum=10)
+    add_values(unit, m, "baseline", {"a": 4, "b": 6, "c": 5})
+    add_values(unit, m, "final", {"a": 6, "b": 7, "c": 8})
+    response = client_for(researcher).get(_url(unit))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Wellbeing" in html
+    assert "5.00" in html and "7.00" in html  # means at baseline and final
+    assert "+2.00" in html  # mean difference
+    assert "improved" in html
+    svg = html[html.index("<svg") : html.index("</svg>") + 6]
+    ET.fromstring(svg)
+
+
+def test_numbers_in_dutch_for_a_dutch_reader(client_for, researcher, unit):
+    researcher.language = "nl"
+    researcher.save()
+    m = make_measure(unit, "wellbeing")
+    add_values(unit, m, "baseline", {"a": 3, "b": 3.94, "c": 3.47})
+    client = client_for(researcher)
+    client.cookies["django_language"] = "nl"
+    html = client.get(_url(unit), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "3,47" in html  # the median
+
+
+def test_empty_states(client_for, researcher, unit):
+    client = client_for(researcher)
+    assert "no measures yet" in client.get(_url(unit)).content.decode()
+    make_measure(unit, "wellbeing")
+    html = client.get(_url(unit)).content.decode()
+    assert "No data has been imported yet." in html
+    assert "<svg" not in html
+
+
+def test_who_may_see_the_statistics(
+    client_for, unit, researcher, manager, facilitator, member, outsider
+):
+    url = _url(unit)
+    assert client_for(researcher).get(url).status_code == 200
+    assert client_for(manager).get(url).status_code == 200
+    assert client_for(facilitator).get(url).status_code == 200
+    assert client_for(member).get(url).status_code == 403
+    assert client_for(outsider).get(url).status_code == 404
+    assert (
+        client_for(researcher)
+        .get(reverse("research:statistics", kwargs={"slug": "no-such-unit"}))
+        .status_code
+        == 404
+    )
+
+
+def test_query_count_does_not_grow_with_measures_or_respondents(
+    client_for, researcher, unit, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import MembershipFactory, UnitFactory
+
+    client = client_for(researcher)
+    _fill(unit, 1, 2)
+    client.get(_url(unit))  # the waves exist from now on
+    # session, user, unit, membership, waves, measures, the numbers, the texts
+    # (plus savepoints and the session's idle-time update: all fixed in number)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(_url(unit)).status_code == 200
+    n_small = len(small)  # read now: the next request clears Django's query log
+    selects = [q for q in small.captured_queries if q["sql"].startswith("SELECT")]
+    assert len(selects) == 8
+
+    big = UnitFactory()
+    MembershipFactory(unit=big, user=researcher, role="researcher")
+    _fill(big, 6, 60)
+    client.get(_url(big))
+    with django_assert_num_queries(n_small):
+        assert client.get(_url(big)).status_code == 200
