@@ -1,0 +1,276 @@
+"""Every URL of the project, requested by everyone, with GET and POST.
+
+The URL patterns come from the resolver, so a new view cannot be forgotten: a URL
+name missing from ``EXPECTED`` fails ``test_every_url_is_in_the_matrix``. For each
+name the table says who may use it, once, for GET and for POST:
+
+- ``PUBLIC``: anyone, signed in or not (login page, token links).
+- ``LOGIN``: anyone signed in; anonymous visitors are sent to the login page.
+- a ``Perm``: the members of the unit whose role has that permission, and
+  administrators. Anonymous: the login page. Outsiders: 404 (a unit they are not
+  part of does not exist for them). Members without the permission: 403.
+- a set of persona names: exactly those (object rules, e.g. only the author).
+- ``NOT_ALLOWED``: the method is refused (405) to everyone signed in.
+- ``STAFF``: administrators only.
+
+Each request runs in a transaction that is rolled back, so a POST (delete,
+withdraw, log out) does not change what the next persona sees.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from tests import factories as f
+from units.access import ROLE_PERMS, Perm
+from units.models import Role
+
+PUBLIC = "public"
+LOGIN = "login"
+STAFF = "staff"
+NOT_ALLOWED = "not allowed"
+
+ROLE_OF = {
+    "facilitator": Role.FACILITATOR,
+    "researcher": Role.RESEARCHER,
+    "professional": Role.PROFESSIONAL,
+    "service_user": Role.SERVICE_USER,
+    "manager": Role.MANAGER,
+}
+PERSONAS = ["anonymous", "outsider", *ROLE_OF, "admin"]
+
+
+@dataclass(frozen=True)
+class Url:
+    get: object
+    post: object
+    kwargs: object = None  # World -> dict of URL kwargs; default: {"slug": unit slug} if needed
+    notes: str = field(default="", compare=False)
+
+
+def unit_kwargs(**extra):
+    return lambda w: {"slug": w.unit.slug, **{k: v(w) for k, v in extra.items()}}
+
+
+# --- The table: one line per URL name ---------------------------------------------
+EXPECTED: dict[str, Url] = {
+    "healthz": Url(PUBLIC, NOT_ALLOWED),
+    "admin:index": Url(STAFF, STAFF),
+    # accounts
+    "accounts:login": Url(PUBLIC, PUBLIC),
+    "accounts:logout": Url(NOT_ALLOWED, PUBLIC),
+    "accounts:profile": Url(LOGIN, LOGIN),
+    "accounts:switch_language": Url(NOT_ALLOWED, PUBLIC),
+    "accounts:password_reset": Url(PUBLIC, PUBLIC),
+    "accounts:password_reset_done": Url(PUBLIC, NOT_ALLOWED),
+    "accounts:password_reset_confirm": Url(
+        PUBLIC, PUBLIC, lambda w: {"uidb64": "MQ", "token": "set-password"}
+    ),
+    "accounts:password_reset_complete": Url(PUBLIC, NOT_ALLOWED),
+    # units
+    "units:dashboard": Url(LOGIN, LOGIN),
+    "units:create": Url(
+        {"facilitator", "admin"}, {"facilitator", "admin"}, notes="people who facilitate a unit"
+    ),
+    "units:programme_create": Url({"facilitator", "admin"}, {"facilitator", "admin"}),
+    "units:programme_detail": Url(Perm.VIEW, Perm.VIEW, lambda w: {"slug": w.unit.programme.slug}),
+    "units:detail": Url(Perm.VIEW, Perm.VIEW),
+    "units:edit": Url(Perm.MANAGE_UNIT, Perm.MANAGE_UNIT),
+    "units:members": Url(Perm.VIEW, Perm.VIEW),
+    "units:membership_own": Url(Perm.CONTRIBUTE, Perm.CONTRIBUTE),
+    "units:membership_role": Url(
+        NOT_ALLOWED, Perm.MANAGE_UNIT, unit_kwargs(pk=lambda w: w.membership.pk)
+    ),
+    "units:membership_end": Url(
+        NOT_ALLOWED, Perm.MANAGE_UNIT, unit_kwargs(pk=lambda w: w.membership.pk)
+    ),
+    "units:invitation_create": Url(Perm.MANAGE_UNIT, Perm.MANAGE_UNIT),
+    "units:invitation_withdraw": Url(
+        NOT_ALLOWED, Perm.MANAGE_UNIT, unit_kwargs(pk=lambda w: w.invitation.pk)
+    ),
+    "units:invitation_accept": Url(PUBLIC, PUBLIC, lambda w: {"token": w.invitation.token}),
+    "units:sessions": Url(Perm.VIEW, Perm.VIEW),
+    "units:series_create": Url(Perm.MANAGE_SESSIONS, Perm.MANAGE_SESSIONS),
+    "units:session_create": Url(Perm.MANAGE_SESSIONS, Perm.MANAGE_SESSIONS),
+    "units:session_detail": Url(Perm.VIEW, Perm.VIEW, unit_kwargs(pk=lambda w: w.session.pk)),
+    "units:session_edit": Url(
+        Perm.MANAGE_SESSIONS, Perm.MANAGE_SESSIONS, unit_kwargs(pk=lambda w: w.session.pk)
+    ),
+    "units:session_cancel": Url(
+        NOT_ALLOWED, Perm.MANAGE_SESSIONS, unit_kwargs(pk=lambda w: w.session.pk)
+    ),
+    "units:session_attendance": Url(
+        NOT_ALLOWED, Perm.MANAGE_SESSIONS, unit_kwargs(pk=lambda w: w.session.pk)
+    ),
+    "units:session_notes": Url(
+        NOT_ALLOWED, Perm.MANAGE_SESSIONS, unit_kwargs(pk=lambda w: w.session.pk)
+    ),
+    "units:agenda_add": Url(
+        NOT_ALLOWED, Perm.MANAGE_SESSIONS, unit_kwargs(pk=lambda w: w.session.pk)
+    ),
+    "units:agenda_edit": Url(
+        Perm.MANAGE_SESSIONS,
+        Perm.MANAGE_SESSIONS,
+        unit_kwargs(pk=lambda w: w.session.pk, item_pk=lambda w: w.agenda_item.pk),
+    ),
+    "units:agenda_remove": Url(
+        NOT_ALLOWED,
+        Perm.MANAGE_SESSIONS,
+        unit_kwargs(pk=lambda w: w.session.pk, item_pk=lambda w: w.agenda_item.pk),
+    ),
+    "units:agenda_move": Url(
+        NOT_ALLOWED,
+        Perm.MANAGE_SESSIONS,
+        unit_kwargs(pk=lambda w: w.session.pk, item_pk=lambda w: w.agenda_item.pk),
+    ),
+    "units:session_ics": Url(Perm.VIEW, Perm.VIEW, unit_kwargs(pk=lambda w: w.session.pk)),
+    "units:calendar": Url(LOGIN, LOGIN),
+    "units:calendar_revoke": Url(NOT_ALLOWED, LOGIN),
+    "units:calendar_feed": Url(PUBLIC, PUBLIC, lambda w: {"token": w.calendar_feed.token}),
+}
+
+
+# --- The world the requests run in -----------------------------------------------
+
+
+class World:
+    """One unit with a person in every role, and one of each thing a URL can point at."""
+
+    def __init__(self, people):
+        self.people = people
+        self.unit = people["facilitator_unit"]
+        self.unit.programme = f.ProgrammeFactory()
+        self.unit.save()
+        self.membership = self.unit.memberships.get(user=people["professional"])
+        self.invitation = f.InvitationFactory(
+            unit=self.unit, expires_at=timezone.now() + timedelta(days=7)
+        )
+        self.session = f.SessionFactory(unit=self.unit)
+        self.agenda_item = f.AgendaItemFactory(session=self.session)
+        from units.services import calendar_feed_for
+
+        self.calendar_feed = calendar_feed_for(user=people["professional"])
+
+
+@pytest.fixture
+def world(unit, facilitator, researcher, member, service_user, manager, outsider, admin_user):
+    people = {
+        "facilitator_unit": unit,
+        "outsider": outsider,
+        "facilitator": facilitator,
+        "researcher": researcher,
+        "professional": member,
+        "service_user": service_user,
+        "manager": manager,
+        "admin": admin_user,
+    }
+    return World(people)
+
+
+# --- The mechanism -----------------------------------------------------------------
+
+
+def all_url_patterns(patterns=None, namespace=""):
+    """(qualified name, pattern) for every pattern in the project, namespaces included."""
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from all_url_patterns(p.url_patterns, ns)
+        elif isinstance(p, URLPattern):
+            yield (f"{namespace}{p.name}" if p.name else f"{namespace}<unnamed {p.pattern}>"), p
+
+
+def project_url_names() -> set[str]:
+    return {name for name, _ in all_url_patterns() if not name.startswith("admin:")} | {
+        "admin:index"
+    }
+
+
+def outcome(response) -> str:
+    code = response.status_code
+    if code >= 500:
+        return f"error {code}"
+    # Sent to log in first (not: sent to the login page after logging out).
+    if code in (301, 302, 303) and response.url.startswith(("/accounts/login/?", "/admin/login/")):
+        return "login"
+    return {403: "forbidden", 404: "not found", 405: "not allowed"}.get(code, "ok")
+
+
+def expected(rule, persona: str, *, unit_scoped: bool) -> set[str]:
+    """The acceptable outcomes of ``rule`` for ``persona``."""
+    signed_in = persona != "anonymous"
+    if rule == NOT_ALLOWED:
+        return {"not allowed"} if signed_in else {"not allowed", "login"}
+    if rule == PUBLIC:
+        return {"ok"}
+    if rule == LOGIN:
+        return {"ok"} if signed_in else {"login"}
+    if rule == STAFF:
+        return {"ok"} if persona == "admin" else {"login", "forbidden"}
+    if isinstance(rule, Perm):
+        allowed = persona == "admin" or (
+            persona in ROLE_OF and rule in ROLE_PERMS[ROLE_OF[persona]]
+        )
+    else:
+        allowed = persona in rule
+    if allowed:
+        return {"ok"}
+    if not signed_in:
+        return {"login", "not found"}
+    if persona == "outsider" and unit_scoped:
+        return {"not found"}
+    return {"forbidden", "not found"}
+
+
+def request_as(world, persona, method, path):
+    with transaction.atomic():
+        client = Client(raise_request_exception=False)
+        if persona != "anonymous":
+            client.force_login(world.people[persona])
+        response = getattr(client, method)(path)
+        transaction.set_rollback(True)
+    return response
+
+
+# --- The tests ------------------------------------------------------------------------
+
+
+def test_every_url_is_in_the_matrix():
+    names = project_url_names()
+    missing = sorted(names - EXPECTED.keys())
+    assert not missing, (
+        "These URL names are not in the permission matrix. Add a line for each to EXPECTED "
+        "in tests/test_permission_matrix.py (who may GET and POST it) and, if it takes "
+        "ids, how to fill them in from World:\n  " + "\n  ".join(missing)
+    )
+    stale = sorted(EXPECTED.keys() - names)
+    assert not stale, "These URL names no longer exist; remove them from EXPECTED: " + ", ".join(
+        stale
+    )
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_permission_matrix(world, name):
+    if name not in project_url_names():
+        pytest.fail(f"{name} is in EXPECTED but not in the URL configuration")
+    line = EXPECTED[name]
+    kwargs = line.kwargs(world) if line.kwargs else {}
+    if not kwargs and "slug" in dict(all_url_patterns()).get(name).pattern.converters:
+        kwargs = {"slug": world.unit.slug}
+    path = reverse(name, kwargs=kwargs)
+    unit_scoped = kwargs.get("slug") == world.unit.slug
+    wrong = []
+    for method, rule in (("get", line.get), ("post", line.post)):
+        for persona in PERSONAS:
+            got = outcome(request_as(world, persona, method, path))
+            want = expected(rule, persona, unit_scoped=unit_scoped)
+            if got not in want:
+                wrong.append(
+                    f"{method.upper():4} {persona:13} got {got!r}, expected {sorted(want)}"
+                )
+    assert not wrong, f"{name} ({path}):\n  " + "\n  ".join(wrong)
