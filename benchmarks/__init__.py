@@ -1,0 +1,6 @@
+"""Benchmarks: ``python -m benchmarks [name ...]`` (``make bench`` runs them all).
+
+Each module listed in ``__main__.BENCHMARKS`` has a ``run()`` function that
+prints its figures. They need PostgreSQL: set DATABASE_URL to any database on
+the server; the benchmarks work in a throwaway database ``bpu_bench`` next to it.
+"""

@@ -1,0 +1,41 @@
+"""Django on a throwaway PostgreSQL database ``bpu_bench`` (shared by every benchmark)."""
+
+import os
+import sys
+from urllib.parse import urlsplit, urlunsplit
+
+BENCH_DB = "bpu_bench"
+_done = False
+
+
+def setup_django():
+    """Point Django at ``bpu_bench`` on DATABASE_URL's server, create and migrate it."""
+    global _done
+    if _done:
+        return
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit(
+            "The benchmarks need PostgreSQL: set DATABASE_URL, e.g. "
+            "DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python -m benchmarks"
+        )
+    parts = urlsplit(url)
+    import psycopg2
+
+    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB])
+        if cursor.fetchone() is None:
+            cursor.execute(f"CREATE DATABASE {BENCH_DB}")
+    admin.close()
+    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bpu.settings")
+    os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    _done = True
