@@ -393,7 +393,7 @@ def local_datetime(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
-def _check_in_period(unit: Unit, day: date, field: str = "date") -> None:
+def _check_in_period(unit: Unit, day: date, field: str = "day") -> None:
     if day < unit.planned_start or day > unit.planned_end:
         raise ValidationError(
             {

@@ -101,14 +101,16 @@ def test_slugs_are_unique_and_never_collide_with_fixed_addresses(client_for, fac
     assert "new" not in slugs and "new-2" in slugs
 
 
-def test_the_facilitator_edits_the_unit_but_the_phase_and_slug_stay(
-    client_for, unit, facilitator
-):
+def test_the_facilitator_edits_the_unit_but_the_phase_and_slug_stay(client_for, unit, facilitator):
     old_slug = unit.slug
     response = client_for(facilitator).post(
         reverse("units:edit", args=[unit.slug]),
-        _unit_data(name="Renamed", planned_start=str(unit.planned_start),
-                   planned_end=str(unit.planned_end), cadence_weeks="5"),
+        _unit_data(
+            name="Renamed",
+            planned_start=str(unit.planned_start),
+            planned_end=str(unit.planned_end),
+            cadence_weeks="5",
+        ),
     )
     assert response.status_code == 302
     unit.refresh_from_db()
@@ -129,8 +131,12 @@ def test_a_programme_lists_only_the_units_the_person_can_see(client_for, unit, m
     unit.programme = programme
     unit.save()
     hidden = Unit.objects.create(
-        name="Other unit", slug="other-unit", theme="x", programme=programme,
-        planned_start=date(2026, 1, 1), planned_end=date(2027, 1, 1),
+        name="Other unit",
+        slug="other-unit",
+        theme="x",
+        programme=programme,
+        planned_start=date(2026, 1, 1),
+        planned_end=date(2027, 1, 1),
     )
     response = client_for(member).get(reverse("units:programme_detail", args=[programme.slug]))
     assert response.status_code == 200
@@ -152,4 +158,3 @@ def test_a_facilitator_creates_a_programme_then_a_unit_in_it(client_for, facilit
     assert c.get(response["Location"]).context["form"].initial["programme"] == programme
     c.post(reverse("units:create"), _unit_data(programme=programme.pk))
     assert c.get(reverse("units:programme_detail", args=[programme.slug])).status_code == 200
-
