@@ -10,6 +10,8 @@ urlpatterns = [
     path("units/<slug:slug>/phases/", include("phases.urls")),
     path("units/<slug:slug>/research/", include("research.urls")),
     path("programmes/<slug:slug>/research/", include("research.programme_urls")),
+    path("units/<slug:slug>/reports/", include("reports.urls")),
+    path("programmes/<slug:slug>/reports/", include("reports.programme_urls")),
     path("", include("units.urls")),
 ]
 

@@ -127,6 +127,12 @@ class Report(models.Model):
     def __str__(self):
         return f"{self.owner} - {self.get_kind_display()} v{self.version}"
 
+    def save(self, *args, **kwargs):
+        # A finished report is a record of what was sent out: it is never rewritten.
+        if self.pk is not None and Report.objects.filter(pk=self.pk, status=Status.DONE).exists():
+            raise ValidationError(_("A finished report cannot be changed."))
+        super().save(*args, **kwargs)
+
     @property
     def owner(self):
         return self.unit if self.unit_id else self.programme
@@ -142,12 +148,6 @@ class Report(models.Model):
     def download_name(self) -> str:
         owner = self.unit.slug if self.unit_id else self.programme.slug
         return f"{owner}-{self.kind}-v{self.version}-{self.language}.pdf"
-
-    def save(self, *args, **kwargs):
-        # A finished report is a record of what was sent out: it is never rewritten.
-        if self.pk is not None and Report.objects.filter(pk=self.pk, status=Status.DONE).exists():
-            raise ValidationError(_("A finished report cannot be changed."))
-        super().save(*args, **kwargs)
 
 
 class ReportNarrative(models.Model):

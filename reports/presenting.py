@@ -84,9 +84,7 @@ def statistics_view(data: dict | None, kind: str, *, charts: bool = True) -> dic
     for m in stats.measures:
         if m.is_text:
             continue
-        per_wave = [
-            (w, m.for_wave(w.code)) for w in waves if m.for_wave(w.code) is not None
-        ]
+        per_wave = [(w, m.for_wave(w.code)) for w in waves if m.for_wave(w.code) is not None]
         changes = [
             (next((w for w in waves if w.code == c.wave_code), None), c.change)
             for c in m.changes
@@ -169,8 +167,9 @@ def _plan_view(plan: dict) -> dict:
     for g in plan["goals"]:
         steps = []
         for s in g["steps"]:
-            row = {**s, "due": parse_date(s["due"]), "status_label": _step_status_label(s["status"])}
-            steps.append(row)
+            steps.append(
+                {**s, "due": parse_date(s["due"]), "status_label": _step_status_label(s["status"])}
+            )
         body_steps = steps[: max(0, STEPS_IN_BODY - shown)]
         shown += len(body_steps)
         goals.append({**g, "steps": steps, "body_steps": body_steps})
@@ -202,16 +201,20 @@ def unit_context(kind: str, snap: dict) -> dict:
             for s in sessions["list"]
         ],
         "per_person": [
-            {**p, "role_label": _label(Role, p["role"]), "total": p["present"] + p["excused"]
-             + p["absent"]}
+            {
+                **p,
+                "role_label": _label(Role, p["role"]),
+                "total": p["present"] + p["excused"] + p["absent"],
+            }
             for p in sessions["per_person"]
         ],
     }
     experiments = snap["experiments"]
     experiments = {
         **experiments,
-        "per_member": [{**r, "role_label": _label(Role, r["role"])} for r in
-                       experiments["per_member"]],
+        "per_member": [
+            {**r, "role_label": _label(Role, r["role"])} for r in experiments["per_member"]
+        ],
         "knowledge_sources": [
             (_label(KnowledgeSource, code), n)
             for code, n in sorted(experiments["knowledge_sources"].items())
@@ -230,8 +233,12 @@ def unit_context(kind: str, snap: dict) -> dict:
         "member_count": sum(1 for m in snap["members"] if m["left_on"] is None),
         "timeline": _phase_timeline(snap["unit"], snap["phases"]),
         "transitions": [
-            {**t, "at": parse_date(t["at"]), "from_label": _label(Phase, t["from"]),
-             "to_label": _label(Phase, t["to"])}
+            {
+                **t,
+                "at": parse_date(t["at"]),
+                "from_label": _label(Phase, t["from"]),
+                "to_label": _label(Phase, t["to"]),
+            }
             for t in snap["phases"]
         ],
         "sessions": sessions,
@@ -289,9 +296,7 @@ def comparison_context(snap: dict) -> dict:
             if m.is_text or not m.has_data:
                 continue
             entry = by_code.setdefault(m.code, {"code": m.code, "label": m.label, "cells": {}})
-            latest = next(
-                (c for c in reversed(m.changes) if c.change.n_pairs), None
-            )
+            latest = next((c for c in reversed(m.changes) if c.change.n_pairs), None)
             entry["cells"][row["unit"]["slug"]] = {
                 "baseline": m.for_wave("baseline"),
                 "latest_wave": next(
@@ -311,9 +316,7 @@ def comparison_context(snap: dict) -> dict:
             seen[t["name"]].add(u["unit"]["slug"])
     factor_rows = []
     for name, slugs in sorted(seen.items()):
-        marked = {
-            t["factor"] for u in units for t in u["themes"] if t["name"] == name
-        } - {"none"}
+        marked = {t["factor"] for u in units for t in u["themes"] if t["name"] == name} - {"none"}
         factor_rows.append(
             {
                 "name": name,

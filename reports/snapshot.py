@@ -219,10 +219,7 @@ def _experiments_part(unit, members: list[dict]) -> dict:
         {"name": names.get(a, ("?", ""))[0], "role": names.get(a, ("?", ""))[1], "n": n}
         for a, n in shared.values_list("author_id").annotate(n=Count("id")).order_by("-n")
     ]
-    goals = {
-        g_id: text
-        for g_id, text in unit.goals.values_list("id", "text")  # type: ignore[attr-defined]
-    }
+    goals = dict(unit.goals.values_list("id", "text"))
     per_goal = [
         {"goal": goals.get(g, "") if g else "", "n": n}
         for g, n in shared.values_list("goal_id").annotate(n=Count("id")).order_by("-n")
@@ -231,8 +228,12 @@ def _experiments_part(unit, members: list[dict]) -> dict:
     for ks in shared.values_list("knowledge_sources", flat=True):
         sources.update(s for s in (ks or []) if isinstance(s, str))
     reflections = [
-        {"title": e.title, "date": _iso(e.date), "role": names.get(e.author_id, ("", ""))[1],
-         "learned": e.learned[:600]}
+        {
+            "title": e.title,
+            "date": _iso(e.date),
+            "role": names.get(e.author_id, ("", ""))[1],
+            "learned": e.learned[:600],
+        }
         for e in shared.exclude(learned="").order_by("-date", "-pk")[:REFLECTIONS]
     ]
     return {
@@ -315,8 +316,12 @@ def _products_part(unit) -> dict:
 
     return {
         "products": [
-            {"kind": p.kind, "title": p.title, "description": p.description[:400],
-             "files": p.n_files}
+            {
+                "kind": p.kind,
+                "title": p.title,
+                "description": p.description[:400],
+                "files": p.n_files,
+            }
             for p in Product.objects.filter(unit=unit).annotate(n_files=Count("files"))
         ],
         "disseminations": [

@@ -49,3 +49,15 @@ def page_x_of_y(template_text):
 @register.simple_tag
 def css_text(text):
     return mark_safe(css_string(text))  # noqa: S308 - escaped by css_string
+
+
+@register.filter
+def figure(value):
+    """A count as a whole number, anything else as the statistics page writes it."""
+    from research.templatetags.research_format import num2
+
+    if isinstance(value, bool) or value is None:
+        return MISSING if value is None else str(value)
+    if isinstance(value, int):
+        return str(value)
+    return num2(value)

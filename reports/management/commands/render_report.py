@@ -36,7 +36,8 @@ class Command(BaseCommand):
                 raise CommandError(f"No person with e-mail address {actor!r}.")
         try:
             if isinstance(owner, Unit):
-                report = report_request(unit=owner, kind=kind, language=language, actor=requester, send=False
+                report = report_request(
+                    unit=owner, kind=kind, language=language, actor=requester, send=False
                 )
             else:
                 report = report_request(
@@ -79,9 +80,7 @@ class Command(BaseCommand):
         if not unit or not kind:
             raise CommandError("Give UNIT and KIND (or --programme SLUG).")
         if kind not in UNIT_KINDS:
-            raise CommandError(
-                f"Unknown report kind {kind!r}: use one of {', '.join(UNIT_KINDS)}."
-            )
+            raise CommandError(f"Unknown report kind {kind!r}: use one of {', '.join(UNIT_KINDS)}.")
         found = Unit.objects.filter(slug=unit).first()
         if found is None:
             raise CommandError(f"No unit with short name {unit!r}.")

@@ -6,7 +6,7 @@ from django.db import transaction
 from units.demo import DEMO_PASSWORD, PEOPLE, Demo
 
 # Each app adds its part of the demo, in this order (later parts build on earlier ones).
-SEEDERS = ["units.demo", "phases.demo", "research.demo"]
+SEEDERS = ["units.demo", "phases.demo", "research.demo", "reports.demo"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,228 @@
+"""Report pages for a unit and, with the same views, for a programme's comparison.
+
+Every view first asks the access rules for the unit (get_unit_access) or the
+programme (get_programme_for_user); PDFs are streamed by ``report_download``
+only, never from MEDIA_URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from units.access import ROLE_PERMS, Perm, UnitAccess, get_programme_for_user, get_unit_access
+from units.models import Membership, Programme, Unit
+
+from .compare import snapshot_differences
+from .forms import NarrativeForm, ReportRequestForm
+from .models import UNIT_KINDS, Kind, Report, ReportNarrative, Status
+from .services import narrative_save, report_request
+
+UNIT, PROGRAMME = "unit", "programme"
+NAMESPACES = {UNIT: "reports", PROGRAMME: "programme_reports"}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose reports a page shows (a unit or a programme), and what the visitor may do."""
+
+    kind: str
+    slug: str
+    can_manage: bool
+    unit: Unit | None = None
+    programme: Programme | None = None
+    access: UnitAccess | None = None
+
+    @property
+    def namespace(self) -> str:
+        return NAMESPACES[self.kind]
+
+    @property
+    def owner(self):
+        return self.unit or self.programme
+
+    @property
+    def kinds(self) -> list[Kind]:
+        return [Kind.COMPARISON] if self.programme else list(UNIT_KINDS)
+
+    def reports(self):
+        return Report.objects.for_owner(unit=self.unit, programme=self.programme)
+
+    def url(self, name: str, **kwargs) -> str:
+        return reverse(f"{self.namespace}:{name}", kwargs={"slug": self.slug, **kwargs})
+
+
+def can_manage_programme_reports(user, programme) -> bool:
+    """Administrators, and whoever may render reports in one of the programme's units."""
+    if user.is_staff:
+        return True
+    roles = [role for role, perms in ROLE_PERMS.items() if Perm.MANAGE_REPORTS in perms]
+    return (
+        Membership.objects.current()
+        .filter(user=user, unit__programme=programme, role__in=roles)
+        .exists()
+    )
+
+
+def _scope(request, slug: str, scope: str, perm: Perm = Perm.VIEW) -> Scope:
+    if scope == UNIT:
+        access = get_unit_access(request.user, slug, perm)
+        return Scope(
+            kind=UNIT,
+            slug=slug,
+            unit=access.unit,
+            access=access,
+            can_manage=access.can(Perm.MANAGE_REPORTS),
+        )
+    programme = get_programme_for_user(request.user, slug)
+    can_manage = can_manage_programme_reports(request.user, programme)
+    if perm == Perm.MANAGE_REPORTS and not can_manage:
+        raise PermissionDenied
+    return Scope(kind=PROGRAMME, slug=slug, programme=programme, can_manage=can_manage)
+
+
+def _report(scope: Scope, pk: int) -> Report:
+    return get_object_or_404(scope.reports().with_people(), pk=pk)
+
+
+def _page(request, scope: Scope, template: str, context: dict, status: int = 200):
+    base = {
+        "scope": scope,
+        "unit": scope.unit,
+        "programme": scope.programme,
+        "access": scope.access,
+        "ns": scope.namespace,
+    }
+    return render(request, template, {**base, **context}, status=status)
+
+
+def _list_page(request, scope: Scope, form=None, status: int = 200):
+    reports = list(scope.reports().with_people().order_by("kind", "-version"))
+    narratives = {
+        n.kind: n
+        for n in ReportNarrative.objects.filter(unit=scope.unit, programme=scope.programme)
+    }
+    kinds = [
+        {
+            "kind": kind,
+            "label": kind.label,
+            "reports": [r for r in reports if r.kind == kind],
+            "narrative": narratives.get(kind.value),
+        }
+        for kind in scope.kinds
+    ]
+    if form is None and scope.can_manage:
+        form = ReportRequestForm(
+            programme=scope.programme is not None,
+            initial={"language": getattr(request.user, "language", "nl")},
+        )
+    return _page(request, scope, "reports/list.html", {"kinds": kinds, "form": form}, status)
+
+
+@login_required
+def report_list(request, slug, scope):
+    return _list_page(request, _scope(request, slug, scope))
+
+
+@login_required
+@require_POST
+def report_request_view(request, slug, scope):
+    s = _scope(request, slug, scope, Perm.MANAGE_REPORTS)
+    form = ReportRequestForm(request.POST, programme=s.programme is not None)
+    if not form.is_valid():
+        return _list_page(request, s, form=form, status=400)
+    try:
+        report = report_request(
+            unit=s.unit,
+            programme=s.programme,
+            kind=form.cleaned_data["kind"],
+            language=form.cleaned_data["language"],
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _list_page(request, s, form=form, status=400)
+    messages.success(
+        request,
+        gettext("%(report)s version %(version)d is queued; this page shows when it is ready.")
+        % {"report": report.get_kind_display(), "version": report.version},
+    )
+    return redirect(s.url("list"))
+
+
+@never_cache
+@login_required
+def report_status(request, slug, scope, pk):
+    s = _scope(request, slug, scope)
+    report = _report(s, pk)
+    return _page(request, s, "reports/_status.html", {"report": report})
+
+
+@login_required
+def report_download(request, slug, scope, pk):
+    s = _scope(request, slug, scope)
+    report = _report(s, pk)
+    if report.status != Status.DONE or not report.pdf:
+        raise Http404
+    try:
+        handle = report.pdf.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(
+        handle, as_attachment=True, filename=report.download_name(), content_type="application/pdf"
+    )
+
+
+@login_required
+def narrative_edit(request, slug, scope, kind):
+    s = _scope(request, slug, scope, Perm.MANAGE_REPORTS)
+    if kind not in s.kinds:
+        raise Http404
+    narrative = ReportNarrative.objects.filter(
+        unit=s.unit, programme=s.programme, kind=kind
+    ).first()
+    form = NarrativeForm(request.POST or None, instance=narrative)
+    if request.method == "POST" and form.is_valid():
+        narrative_save(
+            unit=s.unit, programme=s.programme, kind=kind, actor=request.user, **form.cleaned_data
+        )
+        messages.success(request, gettext("The text is saved; the next rendering uses it."))
+        return redirect(s.url("list"))
+    return _page(
+        request,
+        s,
+        "reports/narrative.html",
+        {"form": form, "kind_label": Kind(kind).label},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def report_compare(request, slug, scope, pk):
+    s = _scope(request, slug, scope)
+    report = _report(s, pk)
+    if report.status != Status.DONE:
+        raise Http404
+    previous = (
+        s.reports()
+        .with_people()
+        .filter(kind=report.kind, status=Status.DONE, version__lt=report.version)
+        .order_by("-version")
+        .first()
+    )
+    differences = snapshot_differences(previous.snapshot, report.snapshot) if previous else []
+    return _page(
+        request,
+        s,
+        "reports/compare.html",
+        {"report": report, "previous": previous, "differences": differences},
+    )
