@@ -1,0 +1,178 @@
+"""Practice experiments: members log, share and respond; authors alone edit."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from phases.models import Experiment, ExperimentComment
+from phases.selectors import experiment_activity
+
+from ..factories import ExperimentCommentFactory, ExperimentFactory, GoalFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _data(**overrides):
+    data = {
+        "title": "Asking about loneliness at the door",
+        "date": "2026-05-12",
+        "situation": "Mrs. J. (84) lives alone since her husband died.",
+        "tried": "I asked how her evenings are.",
+        "happened": "She talked for twenty minutes about the long evenings.",
+        "learned": "A concrete question works better than 'are you lonely?'.",
+        "next_steps": "Ask the same question at two other addresses.",
+        "knowledge_sources": ["experiential", "professional"],
+        "visibility": "shared",
+    }
+    return data | overrides
+
+
+def test_member_logs_a_shared_experiment_that_others_read_and_respond_to(
+    unit, member, service_user, client_for
+):
+    goal = GoalFactory(unit=unit)
+    r = client_for(member).post(
+        reverse("phases:experiment_create", args=[unit.slug]), _data(goal=goal.pk)
+    )
+    assert r.status_code == 302
+    experiment = Experiment.objects.get()
+    assert (experiment.author, experiment.goal, experiment.knowledge_sources) == (
+        member,
+        goal,
+        ["experiential", "professional"],
+    )
+    other = client_for(service_user)
+    page = other.get(reverse("phases:experiment_detail", args=[unit.slug, experiment.pk]))
+    assert "A concrete question works better" in page.content.decode()
+    r = other.post(
+        reverse("phases:experiment_comment", args=[unit.slug, experiment.pk]),
+        {"text": "I recognise this from my mother."},
+    )
+    assert r.status_code == 302
+    assert ExperimentComment.objects.get().author == service_user
+
+
+def test_a_private_draft_is_the_authors_alone(unit, member, facilitator, client_for):
+    draft = ExperimentFactory(unit=unit, author=member, visibility="draft", title="Half an idea")
+    assert (
+        "Half an idea"
+        in client_for(member).get(reverse("phases:experiments", args=[unit.slug])).content.decode()
+    )
+    facilitator_client = client_for(facilitator)
+    listing = facilitator_client.get(reverse("phases:experiments", args=[unit.slug]))
+    assert "Half an idea" not in listing.content.decode()
+    url = reverse("phases:experiment_detail", args=[unit.slug, draft.pk])
+    assert facilitator_client.get(url).status_code == 404
+    comment_url = reverse("phases:experiment_comment", args=[unit.slug, draft.pk])
+    assert facilitator_client.post(comment_url, {"text": "x"}).status_code == 404
+    # Not even the author can start a discussion on a draft.
+    assert client_for(member).post(comment_url, {"text": "x"}).status_code == 403
+
+
+def test_a_member_cannot_edit_or_delete_another_members_experiment(
+    unit, member, facilitator, client_for
+):
+    other = MembershipFactory(unit=unit).user
+    theirs = ExperimentFactory(unit=unit, author=other, title="Theirs")
+    client = client_for(member)
+    edit = reverse("phases:experiment_edit", args=[unit.slug, theirs.pk])
+    assert client.get(edit).status_code == 403
+    assert client.post(edit, _data(title="Hijacked")).status_code == 403
+    delete = reverse("phases:experiment_delete", args=[unit.slug, theirs.pk])
+    assert client.post(delete).status_code == 403
+    # Facilitators neither: an experiment is the author's own reflection.
+    assert client_for(facilitator).post(edit, _data(title="Hijacked")).status_code == 403
+    theirs.refresh_from_db()
+    assert theirs.title == "Theirs"
+
+    assert client_for(other).post(edit, _data(title="Improved")).status_code == 302
+    theirs.refresh_from_db()
+    assert theirs.title == "Improved"
+
+
+def test_outsiders_get_404_and_managers_cannot_log(unit, manager, outsider, client_for):
+    experiment = ExperimentFactory(unit=unit)
+    for name, args in [
+        ("experiments", [unit.slug]),
+        ("experiment_create", [unit.slug]),
+        ("experiment_detail", [unit.slug, experiment.pk]),
+    ]:
+        assert client_for(outsider).get(reverse(f"phases:{name}", args=args)).status_code == 404
+    assert (
+        client_for(manager).get(reverse("phases:experiments", args=[unit.slug])).status_code == 200
+    )
+    create = reverse("phases:experiment_create", args=[unit.slug])
+    assert client_for(manager).post(create, _data()).status_code == 403
+
+
+def test_a_goal_of_another_unit_is_refused(unit, member, client_for):
+    foreign_goal = GoalFactory()
+    r = client_for(member).post(
+        reverse("phases:experiment_create", args=[unit.slug]), _data(goal=foreign_goal.pk)
+    )
+    assert r.status_code == 200
+    assert "goal" in r.context["form"].errors
+    assert not Experiment.objects.exists()
+
+
+def test_activity_table_counts_experiments_and_comments_per_member_and_month(
+    unit, facilitator, member, client_for
+):
+    now = timezone.now()
+    ExperimentFactory(unit=unit, author=member, created_at=now)
+    ExperimentFactory(unit=unit, author=member, created_at=now, visibility="draft")
+    old = ExperimentFactory(unit=unit, author=member, created_at=now - timedelta(days=62))
+    ExperimentCommentFactory(experiment=old, author=facilitator, created_at=now)
+    months, rows = experiment_activity(unit)
+    by_user = {membership.user: (cells, e, c) for membership, cells, e, c in rows}
+    cells, experiments, comments = by_user[member]
+    assert (experiments, comments) == (3, 0)
+    assert cells[-1] == (2, 0)
+    assert by_user[facilitator][1:] == (0, 1)
+    assert (
+        client_for(member).get(reverse("phases:experiment_activity", args=[unit.slug])).status_code
+        == 403
+    )
+    page = client_for(facilitator).get(reverse("phases:experiment_activity", args=[unit.slug]))
+    assert member.get_full_name() in page.content.decode()
+
+
+def test_experiment_list_queries_stay_constant(
+    unit, member, facilitator, client_for, django_assert_num_queries
+):
+    def grow(n):
+        for _i in range(n):
+            e = ExperimentFactory(unit=unit, author=member, goal=GoalFactory(unit=unit))
+            ExperimentCommentFactory(experiment=e, author=facilitator)
+
+    grow(1)
+    client = client_for(facilitator)
+    url = reverse("phases:experiments", args=[unit.slug])
+    # session, user, savepoint, unit, membership, experiments (+ authors, goals,
+    # comment counts), release, session save (savepoint, update, release).
+    with django_assert_num_queries(10):
+        client.get(url)
+    grow(12)
+    with django_assert_num_queries(10):
+        assert client.get(url).content.decode().count("1 response") >= 13
+
+
+def test_experiment_detail_queries_stay_constant(
+    unit, member, facilitator, client_for, django_assert_num_queries
+):
+    experiment = ExperimentFactory(unit=unit, author=member)
+    ExperimentCommentFactory(experiment=experiment, author=facilitator)
+    client = client_for(facilitator)
+    url = reverse("phases:experiment_detail", args=[unit.slug, experiment.pk])
+    # session, user, unit, membership, experiment (+ author, goal), comments (+ authors),
+    # the session save and the request's savepoints.
+    with django_assert_num_queries(11):
+        client.get(url)
+    for _i in range(10):
+        ExperimentCommentFactory(experiment=experiment, author=MembershipFactory(unit=unit).user)
+    # session, user, unit, membership, experiment (+ author, goal), comments (+ authors),
+    # the session save and the request's savepoints.
+    with django_assert_num_queries(11):
+        client.get(url)
