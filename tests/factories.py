@@ -153,3 +153,25 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     unit = factory.SubFactory(UnitFactory)
     email = factory.Sequence(lambda n: f"invitee{n}@example.org")
     role = Role.PROFESSIONAL
+
+
+class MaterialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "research.Material"
+
+    unit = factory.SubFactory(UnitFactory)
+    kind = "interview"
+    title = factory.Sequence(lambda n: f"Interview {n}")
+    text = (
+        "R1 says the neighbourhood team listened this time.\n"
+        "She felt taken seriously when the carer was asked to join.\n"
+        "Waiting lists remain a problem."
+    )
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "research.Theme"
+
+    unit = factory.SubFactory(UnitFactory)
+    name = factory.Sequence(lambda n: f"Theme {n}")
