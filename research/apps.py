@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ResearchConfig(AppConfig):
     name = "research"
     verbose_name = _("Research")
+
+    def ready(self):
+        # The phase criterion "the baseline wave has data" (phases.criteria registry).
+        from . import criteria  # noqa: F401

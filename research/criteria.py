@@ -1,0 +1,19 @@
+"""Exit criteria the research data decides (registered in ``phases.criteria``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from phases.choices import Phase
+from phases.criteria import criterion
+
+from .models import Observation, Wave
+
+
+@criterion(
+    phase=Phase.BASELINE,
+    code="baseline_wave",
+    label=_("The baseline wave has data"),
+    order=50,
+)
+def baseline_wave_has_data(unit):
+    """One query: is there any value in the unit's baseline wave?"""
+    return Observation.objects.filter(unit=unit, wave__code=Wave.BASELINE).exists()

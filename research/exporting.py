@@ -1,0 +1,95 @@
+"""Exports of a unit's data in long format (unit, respondent, wave, measure, value).
+
+Cells a spreadsheet would run as a formula (text starting with ``=``, ``+``,
+``-``, ``@``, tab or carriage return) get a leading ``'``, as OWASP advises for
+CSV injection. Numbers are written as numbers and left alone.
+"""
+
+import csv
+
+from .models import Measure, Observation
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+DATA_HEADER = ["unit", "respondent", "wave", "measure", "value"]
+CODEBOOK_HEADER = [
+    "code",
+    "label",
+    "construct",
+    "type",
+    "min",
+    "max",
+    "higher_is_better",
+    "respondent",
+]
+
+
+def neutralise(value):
+    """A cell that cannot start a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _number(value: float):
+    return int(value) if value.is_integer() else value
+
+
+def data_rows(unit):
+    """The unit's values, one row per value, streamed from the database."""
+    rows = (
+        Observation.objects.filter(unit=unit)
+        .order_by("respondent", "wave__order", "wave__code", "measure__order", "measure__code")
+        .values_list("respondent", "wave__code", "measure__code", "value_numeric", "value_text")
+    )
+    for respondent, wave, measure, number, text in rows.iterator(chunk_size=5000):
+        value = text if number is None else _number(number)
+        yield [neutralise(unit.slug), neutralise(respondent), wave, measure, neutralise(value)]
+
+
+def codebook_rows(unit):
+    for m in Measure.objects.filter(unit=unit).order_by("order", "code"):
+        yield [
+            neutralise(m.code),
+            neutralise(m.label),
+            neutralise(m.construct),
+            m.type,
+            None if m.min_value is None else _number(m.min_value),
+            None if m.max_value is None else _number(m.max_value),
+            "yes" if m.higher_is_better else "no",
+            m.respondent,
+        ]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_lines(unit):
+    """The export as CSV lines (UTF-8 text; the caller adds a BOM for Excel if wanted)."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(DATA_HEADER)
+    for row in data_rows(unit):
+        yield writer.writerow(row)
+
+
+def write_csv(unit, out):
+    """Write the CSV export to a text stream."""
+    for line in csv_lines(unit):
+        out.write(line)
+
+
+def write_xlsx(unit, out):
+    """Write the xlsx export (data sheet, then the codebook) to a path or binary stream."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    data = workbook.create_sheet("data")
+    data.append(DATA_HEADER)
+    for row in data_rows(unit):
+        data.append(row)
+    codebook = workbook.create_sheet("codebook")
+    codebook.append(CODEBOOK_HEADER)
+    for row in codebook_rows(unit):
+        codebook.append(row)
+    workbook.save(out)

@@ -1,0 +1,126 @@
+"""Forms of the data half of research: codebook, waves, uploads."""
+
+from pathlib import Path
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .models import Measure, Wave
+
+DATA_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx")
+
+
+def _helper(label, *, form_tag=True):
+    helper = FormHelper()
+    helper.form_tag = form_tag
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+class MeasureForm(forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = [
+            "code",
+            "label",
+            "construct",
+            "type",
+            "min_value",
+            "max_value",
+            "higher_is_better",
+            "respondent",
+            "order",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save measure"))
+        self.fields["min_value"].help_text = _("Required for numeric and likert measures.")
+        self.fields["max_value"].help_text = _("Required for numeric and likert measures.")
+
+    def validate_unique(self):
+        """Uniqueness of the code in the unit is checked by the service."""
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV (comma, semicolon or tab separated) or Excel (.xlsx)."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in DATA_EXTENSIONS:
+            raise forms.ValidationError(
+                _("Upload a .csv or .xlsx file (this is “%(name)s”).") % {"name": upload.name}
+            )
+        limit = settings.UPLOAD_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
+                % {
+                    "size": f"{upload.size / 1024 / 1024:.1f}",
+                    "limit": f"{limit / 1024 / 1024:.0f}",
+                }
+            )
+        return upload
+
+
+class CodebookUploadForm(UploadForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Upload codebook"))
+        self.fields["file"].label = _("Codebook file")
+        self.fields["file"].help_text = _(
+            "Columns: code, label, construct, type (numeric, likert, yesno, text), min, max, "
+            "higher_is_better, respondent. Measures with a code that exists are updated."
+        )
+
+
+class ImportForm(UploadForm):
+    wave = forms.ModelChoiceField(
+        label=_("Wave"),
+        queryset=Wave.objects.none(),
+        required=False,
+        empty_label=_("From the file's “wave” column"),
+        help_text=_("The wave of all values, unless the file has a “wave” column."),
+    )
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["wave"].queryset = Wave.objects.filter(unit=unit).order_by("order", "code")
+        self.fields["file"].label = _("Data file")
+        self.fields["file"].help_text = _(
+            "Wide: a “respondent” column, then one column per measure code. Long: the columns "
+            "respondent, wave, measure, value. CSV or Excel (.xlsx)."
+        )
+        self.helper = _helper(_("Check the file"))
+
+
+class WaveForm(forms.ModelForm):
+    class Meta:
+        model = Wave
+        fields = ["code", "label", "date"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Add wave"))
+
+    def validate_unique(self):
+        """Checked by the service (codes are unique per unit, case-insensitive)."""
+
+
+class WaveEditForm(forms.ModelForm):
+    class Meta:
+        model = Wave
+        fields = ["label", "date"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save"))
+        self.helper.form_class = "row g-2 align-items-end"
