@@ -15,6 +15,7 @@ from units.access import Perm, get_unit_access
 
 from . import coding
 from .coding_forms import CodingForm, MaterialForm, ThemeForm
+from .exporting import neutralise
 from .models import CodedFragment, Material, Theme
 
 
@@ -238,20 +239,6 @@ def theme_edit(request, slug, pk):
 # --- Export --------------------------------------------------------------------------------
 
 
-def _neutralise(value):
-    """A cell a spreadsheet would run as a formula, made inert (OWASP CSV injection)."""
-    try:
-        from .exports import neutralise_cell  # the data export's helper, when present
-    except ImportError:
-        neutralise_cell = None
-    if neutralise_cell is not None:
-        return neutralise_cell(value)
-    text = "" if value is None else str(value)
-    if text and text[0] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 def fragments_export(request, slug):
     """All coded passages of the unit as CSV (UTF-8 with BOM so that Excel reads it)."""
     access = get_unit_access(request.user, slug, Perm.VIEW_RESEARCH)
@@ -276,7 +263,7 @@ def fragments_export(request, slug):
         themes_ = sorted(f.themes.all(), key=lambda t: t.name)
         writer.writerow(
             [
-                _neutralise(c)
+                neutralise(c)
                 for c in (
                     unit.slug,
                     f.source_kind,
