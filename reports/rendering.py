@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils import translation
 from weasyprint import HTML
@@ -49,7 +50,10 @@ def static_path_for(url: str) -> Path:
     path = unquote(parts.path)
     static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
     if path.startswith(static_prefix):
-        found = finders.find(path.removeprefix(static_prefix))
+        try:
+            found = finders.find(path.removeprefix(static_prefix))
+        except SuspiciousFileOperation as exc:
+            raise URLRefused(f"Refused to fetch {url!r}: outside the static files.") from exc
         if found:
             path = found
     resolved = Path(path).resolve()
