@@ -1,0 +1,74 @@
+"""Builders for the data-import tests: a small codebook and file helpers."""
+
+import io
+
+from research.models import Measure, Observation, ObservationChange
+from research.selectors import unit_waves
+from research.services import observations_import
+
+
+def make_codebook(unit):
+    """ucla: likert 1-4 (lower is better); djg: numeric 0-11; net: yes/no; note: text."""
+    specs = [
+        ("ucla", "likert", 1, 4, False),
+        ("djg", "numeric", 0, 11, False),
+        ("net", "yesno", None, None, True),
+        ("note", "text", None, None, True),
+    ]
+    return {
+        code: Measure.objects.create(
+            unit=unit,
+            code=code,
+            label=code.upper(),
+            type=kind,
+            min_value=lo,
+            max_value=hi,
+            higher_is_better=better,
+            order=i,
+        )
+        for i, (code, kind, lo, hi, better) in enumerate(specs)
+    }
+
+
+def wave(unit, code="baseline"):
+    return next(w for w in unit_waves(unit) if w.code == code)
+
+
+def run_import(unit, content, *, name="data.csv", wave_code="baseline", dry_run=False):
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    chosen = wave(unit, wave_code) if wave_code else None
+    return observations_import(
+        unit=unit, file=io.BytesIO(content), filename=name, wave=chosen, dry_run=dry_run
+    )
+
+
+def values(unit):
+    """{(respondent, wave code, measure code): value} of everything stored."""
+    return {
+        (o.respondent, o.wave.code, o.measure.code): o.value
+        for o in Observation.objects.filter(unit=unit).select_related("wave", "measure")
+    }
+
+
+def nothing_written(unit):
+    return (
+        not Observation.objects.filter(unit=unit).exists()
+        and not ObservationChange.objects.filter(unit=unit).exists()
+    )
+
+
+def problem_texts(result):
+    return [str(p) for p in result.problems]
+
+
+def xlsx_bytes(rows):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
