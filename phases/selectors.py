@@ -113,21 +113,23 @@ def attention_for_units(units) -> dict[int, list[str]]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    realizing = [u.pk for u in units if u.phase == Phase.REALIZATION]
-    last_experiment, entered = {}, {}
-    if realizing:
-        last_experiment = dict(
-            Experiment.objects.filter(unit_id__in=realizing)
-            .values_list("unit_id")
-            .annotate(last=Max("created_at"))
-            .order_by()
+    # Filtered on the phase in the database (not on the list) so that the number
+    # of queries does not depend on which phases the units are in.
+    realizing = {u.pk for u in units if u.phase == Phase.REALIZATION}
+    last_experiment = dict(
+        Experiment.objects.filter(unit_id__in=ids, unit__phase=Phase.REALIZATION)
+        .values_list("unit_id")
+        .annotate(last=Max("created_at"))
+        .order_by()
+    )
+    entered = dict(
+        PhaseTransition.objects.filter(
+            unit_id__in=ids, unit__phase=Phase.REALIZATION, to_phase=Phase.REALIZATION
         )
-        entered = dict(
-            PhaseTransition.objects.filter(unit_id__in=realizing, to_phase=Phase.REALIZATION)
-            .values_list("unit_id")
-            .annotate(last=Max("at"))
-            .order_by()
-        )
+        .values_list("unit_id")
+        .annotate(last=Max("at"))
+        .order_by()
+    )
     cutoff = timezone.now() - timedelta(weeks=STAGNATION_WEEKS)
     for unit in units:
         n = overdue.get(unit.pk)

@@ -154,10 +154,12 @@ def session_attention(units) -> dict[int, list[str]]:
 def attention_for_units(units) -> dict[int, list[str]]:
     """Everything that needs attention, per unit id. Each source returns
     {unit id: [message, ...]} at a fixed number of queries; add a source here."""
+    from phases.selectors import attention_for_units as phases_attention
+
     units = list(units)
     sources = [
         session_attention,
-        # phases: add phases.selectors.attention_for_units here (overdue steps, stagnation).
+        phases_attention,  # overdue action steps, no experiments for six weeks
     ]
     combined: dict[int, list[str]] = defaultdict(list)
     for source in sources:
