@@ -241,11 +241,17 @@ def next_session(unit):
 
 def sessions_for_unit(unit):
     """Upcoming (soonest first) and past (latest first) sessions with their counts."""
-    sessions = Session.objects.filter(unit=unit).annotate(
-        agenda_count=Count("agenda_items", distinct=True),
-        present_count=Count(
-            "attendances", filter=Q(attendances__status=Attendance.Status.PRESENT), distinct=True
-        ),
+    sessions = (
+        Session.objects.filter(unit=unit)
+        .select_related("unit")
+        .annotate(
+            agenda_count=Count("agenda_items", distinct=True),
+            present_count=Count(
+                "attendances",
+                filter=Q(attendances__status=Attendance.Status.PRESENT),
+                distinct=True,
+            ),
+        )
     )
     now = timezone.now()
     upcoming = list(sessions.filter(starts_at__gte=now).order_by("starts_at"))
