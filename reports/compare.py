@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import math
 
-FIGURES = ("n", "mean", "sd", "median", "proportion")
-CHANGE_FIGURES = ("n_pairs", "mean_difference", "effect_size")
-COUNTS = (
-    ("sessions", "held"),
-    ("experiments", "shared"),
-    ("plan", "steps_total"),
-)
+from django.utils.translation import gettext_lazy as _
+
+FIGURES = {
+    "n": "n",
+    "mean": _("mean"),
+    "sd": _("SD"),
+    "median": _("median"),
+    "proportion": _("proportion yes"),
+}
+CHANGE_FIGURES = {
+    "n_pairs": _("pairs"),
+    "mean_difference": _("mean difference"),
+    "effect_size": "d_z",
+}
+COUNTS = {
+    ("sessions", "held"): _("Sessions held"),
+    ("experiments", "shared"): _("Shared practice experiments"),
+    ("plan", "steps_total"): _("Action steps"),
+}
 
 
 def _differs(a, b) -> bool:
@@ -21,54 +33,61 @@ def _differs(a, b) -> bool:
     return a != b
 
 
-def _measure_rows(stats: dict | None) -> dict:
-    """{(measure code, wave code, figure): (measure label, wave code, value)}."""
+def _measure_rows(stats: dict | None, unit_name: str) -> dict:
+    """{key: (what, wave label, figure label, value)} for every figure of every measure."""
     rows = {}
-    for m in (stats or {}).get("measures", []):
+    stats = stats or {}
+    waves = {w["code"]: w["label"] for w in stats.get("waves", [])}
+    for m in stats.get("measures", []):
+        what = f"{unit_name}{m['label']} ({m['code']})"
         for w in m.get("waves", []):
-            for figure in FIGURES:
-                rows[(m["code"], w["wave_code"], figure)] = (m["label"], w["stats"].get(figure))
+            wave = waves.get(w["wave_code"], w["wave_code"])
+            for figure, label in FIGURES.items():
+                key = (unit_name, m["code"], w["wave_code"], figure)
+                rows[key] = (what, wave, label, w["stats"].get(figure))
         for c in m.get("changes", []):
-            for figure in CHANGE_FIGURES:
-                key = (m["code"], f"{c['wave_code']}", f"change.{figure}")
-                rows[key] = (m["label"], c["change"].get(figure))
+            wave = waves.get(c["wave_code"], c["wave_code"])
+            for figure, label in CHANGE_FIGURES.items():
+                key = (unit_name, m["code"], c["wave_code"], f"change.{figure}")
+                rows[key] = (what, wave, label, c["change"].get(figure))
     return rows
 
 
-def _unit_rows(snapshot: dict, prefix: str = "") -> dict:
+def _unit_rows(snapshot: dict, unit_name: str = "") -> dict:
     rows = {}
-    for section, name in COUNTS:
+    for (section, name), label in COUNTS.items():
         value = (snapshot.get(section) or {}).get(name)
         if value is not None:
-            rows[(prefix + section, "", name)] = (prefix + section, value)
-    for key, value in _measure_rows(snapshot.get("statistics")).items():
-        rows[(prefix + key[0], key[1], key[2])] = value
+            rows[(unit_name, section, "", name)] = (f"{unit_name}{label}", "", "", value)
+    rows.update(_measure_rows(snapshot.get("statistics"), unit_name))
     return rows
 
 
 def snapshot_rows(snapshot: dict) -> dict:
-    if "units" in snapshot:  # a programme comparison
+    if "units" in snapshot:  # a programme comparison: every unit's figures
         rows = {}
         for u in snapshot["units"]:
-            rows.update(_unit_rows(u, prefix=f"{u['unit']['slug']}/"))
+            rows.update(_measure_rows(u.get("statistics"), f"{u['unit']['name']}: "))
         return rows
     return _unit_rows(snapshot)
 
 
 def snapshot_differences(old: dict, new: dict) -> list[dict]:
     """Every figure that differs between two snapshots (added and removed ones too)."""
-    before, after = snapshot_rows(old), snapshot_rows(new)
+    before, after = snapshot_rows(old or {}), snapshot_rows(new or {})
     changed = []
     for key in sorted(set(before) | set(after)):
-        old_label, old_value = before.get(key, (None, None))
-        new_label, new_value = after.get(key, (None, None))
+        old_row = before.get(key)
+        new_row = after.get(key)
+        old_value = old_row[3] if old_row else None
+        new_value = new_row[3] if new_row else None
         if _differs(old_value, new_value):
+            what, wave, figure, _value = new_row or old_row
             changed.append(
                 {
-                    "code": key[0],
-                    "label": new_label or old_label,
-                    "wave": key[1],
-                    "figure": key[2],
+                    "what": what,
+                    "wave": wave,
+                    "figure": figure,
                     "before": old_value,
                     "after": new_value,
                 }
