@@ -6,6 +6,7 @@ import sys
 # name -> module (in this package) with a ``run()`` function. Add yours here.
 BENCHMARKS = {
     "import": "benchmarks.import_bench",
+    "statistics": "benchmarks.statistics_bench",
 }
 
 

@@ -330,20 +330,78 @@ def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def unit_statistics(unit) -> UnitStatistics:
+CACHE_SECONDS = 24 * 3600
+
+
+def unit_statistics(unit, *, use_cache: bool = True) -> UnitStatistics:
     """The statistics of every measure of ``unit`` in every wave, in a constant number of queries.
 
-    Four queries however many measures, waves and respondents: the waves, the
-    codebook, the numbers (one ``values_list`` over the unit's observations) and
-    the text answers (counted only). Everything else is numpy.
+    Queries, however many measures, waves and respondents: the waves, the
+    codebook, a version of the data (count, last id and last change of the
+    unit's observations), and - unless that version was computed before and is
+    in the cache - the numbers (one ``values_list`` over the unit's
+    observations) and the text answers. Everything else is numpy. Any change to
+    the data, the codebook or the waves gives a new version, so a cached result
+    is never stale.
     """
-    from django.utils import timezone
+    from django.core.cache import cache
 
-    from .models import MeasureType, Observation
     from .selectors import unit_measures, unit_waves
 
     waves = unit_waves(unit)
     measures = unit_measures(unit)
+    key = _cache_key(unit, waves, measures) if use_cache else None
+    if key is not None:
+        cached = cache.get(key)
+        if cached is not None:
+            return UnitStatistics.from_dict(cached)
+    stats = _compute_statistics(unit, waves, measures)
+    if key is not None:
+        cache.set(key, stats.to_dict(), CACHE_SECONDS)
+    return stats
+
+
+def _cache_key(unit, waves, measures) -> str:
+    import hashlib
+
+    from django.db.models import Count, Max
+
+    from .models import Observation
+
+    version = Observation.objects.filter(unit=unit).aggregate(
+        n=Count("id"), last_id=Max("id"), last_change=Max("updated_at")
+    )
+    signature = repr(
+        (
+            unit.pk,
+            unit.slug,
+            unit.name,
+            [(w.pk, w.code, w.label, w.date, w.order) for w in waves],
+            [
+                (
+                    m.pk,
+                    m.code,
+                    m.label,
+                    m.construct,
+                    m.type,
+                    m.min_value,
+                    m.max_value,
+                    m.higher_is_better,
+                    m.respondent,
+                )
+                for m in measures
+            ],
+            sorted(version.items()),
+        )
+    )
+    return "research:unit-statistics:" + hashlib.sha256(signature.encode()).hexdigest()
+
+
+def _compute_statistics(unit, waves, measures) -> UnitStatistics:
+    from django.utils import timezone
+
+    from .models import MeasureType, Observation
+
     wave_pos = {w.pk: i for i, w in enumerate(waves)}
     base_pos = next((i for i, w in enumerate(waves) if w.code == w.BASELINE), 0 if waves else None)
 
@@ -359,11 +417,11 @@ def unit_statistics(unit) -> UnitStatistics:
     )
 
     if numbers:
-        m_ids, w_ids, respondents, values = zip(*numbers, strict=True)
-        m_arr = np.asarray(m_ids)
-        w_arr = np.fromiter((wave_pos.get(w, -1) for w in w_ids), dtype=int, count=len(w_ids))
-        codes, r_idx = np.unique(np.asarray(respondents), return_inverse=True)
-        v_arr = np.asarray(values, dtype=float)
+        count = len(numbers)
+        m_arr = np.fromiter((row[0] for row in numbers), dtype=np.int64, count=count)
+        w_arr = np.fromiter((wave_pos.get(row[1], -1) for row in numbers), dtype=int, count=count)
+        codes, r_idx = np.unique(np.asarray([row[2] for row in numbers]), return_inverse=True)
+        v_arr = np.fromiter((row[3] for row in numbers), dtype=float, count=count)
         respondent_codes = set(codes.tolist())
     else:
         m_arr = w_arr = r_idx = np.empty(0, dtype=int)

@@ -109,6 +109,7 @@ def test_who_may_see_the_statistics(
 def test_query_count_does_not_grow_with_measures_or_respondents(
     client_for, researcher, unit, django_assert_num_queries
 ):
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -117,17 +118,43 @@ def test_query_count_does_not_grow_with_measures_or_respondents(
     client = client_for(researcher)
     _fill(unit, 1, 2)
     client.get(_url(unit))  # the waves exist from now on
-    # session, user, unit, membership, waves, measures, the numbers, the texts
-    # (plus savepoints and the session's idle-time update: all fixed in number)
-    with CaptureQueriesContext(connection) as small:
+    cache.clear()
+    # session, user, unit, membership, waves, measures, data version, the numbers,
+    # the texts (plus savepoints and the session's idle-time update: fixed in number)
+    with CaptureQueriesContext(connection) as cold:
         assert client.get(_url(unit)).status_code == 200
-    n_small = len(small)  # read now: the next request clears Django's query log
-    selects = [q for q in small.captured_queries if q["sql"].startswith("SELECT")]
-    assert len(selects) == 8
+    n_cold = len(cold)  # read now: the next request clears Django's query log
+    assert sum(q["sql"].startswith("SELECT") for q in cold.captured_queries) == 9
+    # Computed once for this version of the data: the numbers are not read again.
+    with CaptureQueriesContext(connection) as warm:
+        assert client.get(_url(unit)).status_code == 200
+    n_warm = len(warm)
+    assert sum(q["sql"].startswith("SELECT") for q in warm.captured_queries) == 7
 
     big = UnitFactory()
     MembershipFactory(unit=big, user=researcher, role="researcher")
     _fill(big, 6, 60)
     client.get(_url(big))
-    with django_assert_num_queries(n_small):
+    cache.clear()
+    with django_assert_num_queries(n_cold):
         assert client.get(_url(big)).status_code == 200
+    with django_assert_num_queries(n_warm):
+        assert client.get(_url(big)).status_code == 200
+
+
+def test_new_data_is_shown_at_once(unit):
+    from django.utils import timezone
+
+    from research.models import Observation
+
+    m = make_measure(unit, "wellbeing")
+    add_values(unit, m, "baseline", {"a": 2, "b": 4})
+    assert unit_statistics(unit).measure("wellbeing").for_wave("baseline").mean == 3
+    add_values(unit, m, "baseline", {"c": 6})
+    assert unit_statistics(unit).measure("wellbeing").for_wave("baseline").mean == 4
+    # A value replaced, as the importer does it (it sets updated_at).
+    Observation.objects.filter(respondent="c").update(value_numeric=9, updated_at=timezone.now())
+    assert unit_statistics(unit).measure("wellbeing").for_wave("baseline").mean == 5
+    m.label = "Well-being"
+    m.save()
+    assert unit_statistics(unit).measure("wellbeing").label == "Well-being"

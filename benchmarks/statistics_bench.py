@@ -1,0 +1,162 @@
+"""The statistics page of a large unit: 10 measures x 3 waves x 10,000 respondents
+(300,000 values), timed through the whole Django stack (middleware, access check,
+statistics, charts, template), with the number of queries.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python -m benchmarks statistics
+
+Aim (issue 5): under 200 ms, and a number of queries that does not depend on the data.
+"""
+
+import io
+import platform
+import random
+import statistics
+import time
+from datetime import date
+
+RESPONDENTS = 10_000
+REPEAT = 7
+SLUG = "bench-statistics"
+# code, type, min, max, higher_is_better
+MEASURES = [
+    ("ucla", "likert", 1, 4, False),
+    ("djg", "numeric", 0, 11, False),
+    ("mansa", "likert", 1, 7, True),
+    ("selfeff", "numeric", 10, 40, True),
+    ("wellbeing", "numeric", 0, 100, True),
+    ("network", "yesno", None, None, True),
+    ("support", "likert", 1, 5, True),
+    ("hours", "numeric", 0, 168, False),
+    ("contacts", "numeric", 0, 50, True),
+    ("trust", "likert", 1, 10, True),
+]
+WAVES = ("baseline", "intermediary", "final")
+
+
+def _value(rng, kind, lo, hi, wave_index):
+    if kind == "yesno":
+        return 1.0 if rng.random() < 0.4 + 0.1 * wave_index else 0.0
+    drift = (hi - lo) * 0.05 * wave_index
+    value = min(hi, max(lo, rng.gauss((lo + hi) / 2 + drift, (hi - lo) / 6)))
+    return float(round(value)) if kind == "likert" else round(value, 1)
+
+
+def _unit():
+    """The benchmark unit with its 300,000 values (made once, kept between runs)."""
+    from django.db import connection
+
+    from research.models import Measure, Observation
+    from research.selectors import unit_waves
+    from units.models import Unit
+
+    unit = Unit.objects.filter(slug=SLUG).first()
+    expected = RESPONDENTS * len(MEASURES) * len(WAVES)
+    if unit and Observation.objects.filter(unit=unit).count() == expected:
+        return unit
+    Unit.objects.filter(slug=SLUG).delete()
+    unit = Unit.objects.create(
+        name="Benchmark statistics",
+        slug=SLUG,
+        theme="Benchmark",
+        planned_start=date(2026, 1, 1),
+        planned_end=date(2027, 1, 1),
+    )
+    measures = [
+        Measure.objects.create(
+            unit=unit,
+            code=code,
+            label=code,
+            type=kind,
+            min_value=lo,
+            max_value=hi,
+            higher_is_better=better,
+            order=i,
+        )
+        for i, (code, kind, lo, hi, better) in enumerate(MEASURES, start=1)
+    ]
+    waves = {w.code: w for w in unit_waves(unit)}
+    rng = random.Random(5)
+    buf = io.StringIO()
+    now = "2026-01-01 00:00:00+00"
+    for wave_index, code in enumerate(WAVES):
+        wave = waves[code]
+        for measure, (_c, kind, lo, hi, _b) in zip(measures, MEASURES, strict=True):
+            for r in range(1, RESPONDENTS + 1):
+                value = _value(rng, kind, lo, hi, wave_index)
+                buf.write(f"{unit.pk}\t{measure.pk}\t{wave.pk}\tR{r:05d}\t{value}\t\t{now}\n")
+    buf.seek(0)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            "COPY research_observation (unit_id, measure_id, wave_id, respondent, "
+            "value_numeric, value_text, updated_at) FROM STDIN",
+            buf,
+        )
+    return unit
+
+
+def run():
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from accounts.models import User
+    from research.statistics import unit_statistics
+    from units.models import Membership, Role
+
+    if "testserver" not in settings.ALLOWED_HOSTS:
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    t0 = time.perf_counter()
+    unit = _unit()
+    print(
+        f"unit ready ({time.perf_counter() - t0:.1f} s): {SLUG}, {len(MEASURES)} measures x "
+        f"{len(WAVES)} waves x {RESPONDENTS:,} respondents"
+    )
+    user, _ = User.objects.get_or_create(
+        email="bench-researcher@example.org", defaults={"full_name": "Bench Researcher"}
+    )
+    Membership.objects.get_or_create(
+        unit=unit, user=user, left_on=None, defaults={"role": Role.RESEARCHER}
+    )
+    client = Client()
+    client.force_login(user)
+    url = reverse("research:statistics", kwargs={"slug": unit.slug})
+
+    response = client.get(url)  # warm up (waves, caches)
+    assert response.status_code == 200, response.status_code
+
+    page_times, queries = [], 0
+    for _ in range(REPEAT):
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            response = client.get(url)
+            page_times.append((time.perf_counter() - start) * 1000)
+        queries = len(ctx)
+        assert response.status_code == 200
+    selects = sum(1 for q in ctx.captured_queries if q["sql"].startswith("SELECT"))
+
+    compute_times = []
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        stats = unit_statistics(unit)
+        compute_times.append((time.perf_counter() - start) * 1000)
+
+    print(
+        f"machine: {platform.machine()}, {platform.python_implementation()} "
+        f"{platform.python_version()}, PostgreSQL"
+    )
+    print(
+        f"statistics page (GET, whole stack), median of {REPEAT}: "
+        f"{statistics.median(page_times):.0f} ms (min {min(page_times):.0f}, "
+        f"max {max(page_times):.0f}); {len(response.content) // 1024} KB of HTML"
+    )
+    print(
+        f"queries per page: {queries} ({selects} SELECT, the rest savepoints and the "
+        f"session's idle-time update); the same for any number of measures or respondents"
+    )
+    print(
+        f"unit_statistics() alone, median of {REPEAT}: "
+        f"{statistics.median(compute_times):.0f} ms "
+        f"({sum(m.for_wave('baseline').n for m in stats.measures):,} baseline values)"
+    )
