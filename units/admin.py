@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -113,6 +114,7 @@ class SessionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["unit"]
     inlines = [AgendaItemInline, AttendanceInline]
     list_select_related = ["unit"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(AgendaItem)
