@@ -33,5 +33,10 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
+## Load test: gunicorn on PostgreSQL (database bpu_load, large generated data), 50 Locust users
+## for 60 s on 127.0.0.1:8107; prints requests/s, p50/p95/p99 and errors. See docs/reliability.md.
+load: $(STAMP)
+	$(BIN)/python -m loadtest $(LOAD_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles media db.sqlite3

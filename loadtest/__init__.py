@@ -1,0 +1,1 @@
+"""`make load`: gunicorn on PostgreSQL with large generated data, driven by Locust."""

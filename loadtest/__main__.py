@@ -1,0 +1,206 @@
+"""``make load``: gunicorn (the docker-compose command line) on PostgreSQL with the large
+generated data, Locust headless on 127.0.0.1 for a bounded time, then the figures.
+
+    python -m loadtest [--users 50] [--spawn-rate 10] [--duration 60] [--port 8107]
+
+LOAD_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bpu_load) names the
+database; it is created, migrated and seeded when needed.
+"""
+
+import argparse
+import csv
+import os
+import secrets
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+OUT = ROOT / ".ci-artifacts" / "load"
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bpu_load"
+
+
+def ensure_database(url: str) -> None:
+    import psycopg2
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
+def server_env(database_url: str) -> dict:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bpu.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": os.environ.get("LOAD_SECRET_KEY", "load-" + secrets.token_urlsafe(40)),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": database_url,
+        # Pages only: no broker, so nothing waits for one.
+        "CELERY_BROKER_URL": os.environ.get("LOAD_BROKER_URL", ""),
+        "REDIS_URL": "",
+        "LOG_LEVEL": "WARNING",
+        "MEDIA_ROOT": os.environ.get("LOAD_MEDIA_ROOT", str(OUT / "media")),
+    }
+
+
+def run(cmd, env, **kwargs):
+    print("$", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run(cmd, env=env, cwd=ROOT, check=True, **kwargs)  # noqa: S603
+
+
+def gunicorn_command(port: int, workers: int) -> list[str]:
+    # The docker-compose web command, bound to loopback.
+    return [
+        str(BIN / "gunicorn"),
+        "bpu.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--timeout",
+        "60",
+    ]
+
+
+def wait_healthy(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit(f"gunicorn did not become healthy at {url}")
+
+
+def summary(csv_prefix: Path) -> dict:
+    with open(f"{csv_prefix}_stats.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return {row["Name"]: row for row in rows}
+
+
+def print_summary(rows: dict, duration: int, users: int) -> int:
+    print()
+    print(f"Load: {users} users for {duration} s on 127.0.0.1")
+    print(f"{'page':22} {'requests':>8} {'fails':>6} {'req/s':>7} {'p50':>6} {'p95':>6} {'p99':>6}")
+    for name, row in rows.items():
+        print(
+            f"{name[:22]:22} {row['Request Count']:>8} {row['Failure Count']:>6} "
+            f"{float(row['Requests/s']):7.1f} {row['50%']:>6} {row['95%']:>6} {row['99%']:>6}"
+        )
+    total = rows["Aggregated"]
+    errors = int(total["Failure Count"])
+    print()
+    print(
+        f"TOTAL requests/s={float(total['Requests/s']):.1f} p50={total['50%']}ms "
+        f"p95={total['95%']}ms p99={total['99%']}ms errors={errors} "
+        f"(of {total['Request Count']} requests)"
+    )
+    return errors
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--spawn-rate", type=float, default=10)
+    parser.add_argument("--duration", type=int, default=60, help="seconds")
+    parser.add_argument("--port", type=int, default=8107)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (compose: 2)")
+    parser.add_argument("--out", default=str(OUT), help="folder for Locust's CSV files")
+    args = parser.parse_args(argv)
+
+    database_url = os.environ.get("LOAD_DATABASE_URL", DEFAULT_DB)
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("make load needs PostgreSQL: set LOAD_DATABASE_URL=postgres://...")
+    ensure_database(database_url)
+    env = server_env(database_url)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    python = str(BIN / "python")
+    run([python, "manage.py", "migrate", "--no-input", "-v0"], env)
+    run(
+        [python, "-c", "import django; django.setup(); from loadtest.seed import seed; seed()"],
+        env,
+    )
+    run([python, "manage.py", "collectstatic", "--no-input", "-v0"], env)
+    sessions_file = out / "sessions.json"
+    run(
+        [
+            python,
+            "-c",
+            "import json, sys, django; django.setup(); "
+            "from loadtest.seed import signed_in_sessions; "
+            f"json.dump(signed_in_sessions({args.users}), open(sys.argv[1], 'w'))",
+            str(sessions_file),
+        ],
+        env,
+    )
+
+    base = f"http://127.0.0.1:{args.port}"
+    log = open(out / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
+    server = subprocess.Popen(  # noqa: S603
+        gunicorn_command(args.port, args.workers),
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        wait_healthy(base + "/healthz")
+        prefix = out / "locust"
+        run(
+            [
+                str(BIN / "locust"),
+                "-f",
+                str(ROOT / "loadtest" / "locustfile.py"),
+                "--headless",
+                "--host",
+                base,
+                "--users",
+                str(args.users),
+                "--spawn-rate",
+                str(args.spawn_rate),
+                "--run-time",
+                f"{args.duration}s",
+                "--stop-timeout",
+                "10",
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                # Figures for the steady state, after every user has logged in.
+                "--reset-stats",
+                "--exit-code-on-error",
+                "0",
+                "--loglevel",
+                "WARNING",
+            ],
+            {**os.environ, "PYTHONPATH": str(ROOT), "LOAD_SESSIONS": str(sessions_file)},
+        )
+        errors = print_summary(summary(prefix), args.duration, args.users)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
