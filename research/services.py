@@ -21,11 +21,11 @@ SAMPLE_CHANGES = 50
 IMPORT_LOCK = 5005  # pg_advisory_xact_lock(IMPORT_LOCK, unit id): one import per unit at a time
 
 
-@transaction.atomic
 def waves_ensure_defaults(*, unit) -> list[Wave]:
     """Create ``baseline``, ``intermediary`` and ``final`` if missing; return all waves in order.
 
-    One query when they exist already.
+    One query when they exist already (no transaction needed for a read; creating
+    ignores conflicts, so two requests at once cannot fail).
     """
     waves = list(Wave.objects.filter(unit=unit).order_by("order", "date", "code"))
     have = {w.code for w in waves}

@@ -1,0 +1,283 @@
+"""The research data pages: who may do what, the import preview and confirm, waves, export."""
+
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from research.models import ImportBatch, Observation, Wave
+
+from .import_helpers import make_codebook, nothing_written, run_import, values, wave
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, unit, **kwargs):
+    return reverse(f"research:{name}", kwargs={"slug": unit.slug, **kwargs})
+
+
+def upload(content, name="data.csv"):
+    return SimpleUploadedFile(name, content.encode() if isinstance(content, str) else content)
+
+
+# --- Who may see and do what ---------------------------------------------------------
+
+READ_PAGES = ["overview", "codebook", "waves"]
+MANAGE_PAGES = ["import", "export", "measure_add"]
+
+
+@pytest.mark.parametrize("page", READ_PAGES)
+def test_read_pages(page, unit, researcher, facilitator, manager, member, outsider, client_for):
+    assert client_for(researcher).get(url(page, unit)).status_code == 200
+    assert client_for(facilitator).get(url(page, unit)).status_code == 200
+    assert client_for(manager).get(url(page, unit)).status_code == 200
+    assert client_for(member).get(url(page, unit)).status_code == 403
+    assert client_for(outsider).get(url(page, unit)).status_code == 404
+
+
+@pytest.mark.parametrize("page", MANAGE_PAGES)
+def test_manage_pages(page, unit, researcher, facilitator, manager, member, outsider, client_for):
+    assert client_for(researcher).get(url(page, unit)).status_code == 200
+    assert client_for(facilitator).get(url(page, unit)).status_code == 403
+    assert client_for(manager).get(url(page, unit)).status_code == 403
+    assert client_for(member).get(url(page, unit)).status_code == 403
+    assert client_for(outsider).get(url(page, unit)).status_code == 404
+
+
+def test_unknown_unit_is_404(researcher, client_for):
+    response = client_for(researcher).get("/units/no-such-unit/research/")
+    assert response.status_code == 404
+
+
+def test_viewers_cannot_change_codebook_or_waves(unit, facilitator, client_for):
+    client = client_for(facilitator)
+    response = client.post(url("codebook", unit), {"file": upload("code,label,type\nx,X,text\n")})
+    assert response.status_code == 403
+    response = client.post(url("waves", unit), {"new-code": "t9", "new-label": "T9"})
+    assert response.status_code == 403
+    baseline = wave(unit, "baseline")
+    response = client.post(url("wave_edit", unit, pk=baseline.pk), {"wave-1-label": "x"})
+    assert response.status_code == 403
+    assert not Wave.objects.filter(code="t9").exists()
+
+
+def test_viewers_see_no_management_links(unit, facilitator, researcher, client_for):
+    page = client_for(facilitator).get(url("overview", unit)).content.decode()
+    assert url("import", unit) not in page and url("export", unit) not in page
+    page = client_for(researcher).get(url("overview", unit)).content.decode()
+    assert url("import", unit) in page and url("export", unit) in page
+
+
+def test_another_units_objects_are_404(unit, researcher, client_for):
+    from tests.factories import UnitFactory
+
+    other = UnitFactory()
+    measures = make_codebook(other)
+    run_import(other, "respondent,ucla\nR1,1\n")
+    client = client_for(researcher)
+    assert client.get(url("measure_edit", unit, pk=measures["ucla"].pk)).status_code == 404
+    assert client.post(url("measure_delete", unit, pk=measures["ucla"].pk)).status_code == 404
+    other_wave = Wave.objects.get(unit=other, code="final")
+    assert client.post(url("wave_edit", unit, pk=other_wave.pk)).status_code == 404
+    batch = ImportBatch.objects.get(unit=other)
+    assert client.post(url("import_confirm", unit, pk=batch.pk)).status_code == 404
+
+
+# --- Import: preview, then confirm ---------------------------------------------------
+
+
+def test_preview_then_confirm(unit, researcher, client_for, settings):
+    make_codebook(unit)
+    run_import(unit, "respondent,ucla\nR1,1\n")
+    client = client_for(researcher)
+    baseline = wave(unit, "baseline")
+    content = "respondent;ucla;djg\nR1;2;3,5\nR2;4;\n"
+    response = client.post(url("import", unit), {"file": upload(content), "wave": baseline.pk})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "2 new values will be added." in page
+    assert "1 existing value will be replaced" in page
+    # Nothing written yet; the file is kept with the batch, under imports/<unit>/.
+    assert values(unit) == {("R1", "baseline", "ucla"): 1.0}
+    batch = ImportBatch.objects.get(unit=unit, status="previewed")
+    assert batch.file.name.startswith(f"imports/{unit.slug}/")
+    assert (settings.MEDIA_ROOT / batch.file.name).read_bytes() == content.encode()
+    assert (batch.values_created, batch.values_updated) == (2, 1)
+
+    response = client.post(url("import_confirm", unit, pk=batch.pk), follow=True)
+    assert response.status_code == 200
+    assert "added 2 values, replaced 1" in response.content.decode()
+    assert values(unit) == {
+        ("R1", "baseline", "ucla"): 2.0,
+        ("R1", "baseline", "djg"): 3.5,
+        ("R2", "baseline", "ucla"): 4.0,
+    }
+    batch.refresh_from_db()
+    assert batch.status == "confirmed" and batch.uploaded_by == researcher
+
+    # Confirming twice does not import twice.
+    response = client.post(url("import_confirm", unit, pk=batch.pk), follow=True)
+    assert "confirmed already" in response.content.decode()
+    assert Observation.objects.filter(unit=unit, batch=batch).count() == 3
+
+
+def test_preview_lists_every_problem_and_keeps_nothing(unit, researcher, client_for):
+    make_codebook(unit)
+    response = client_for(researcher).post(
+        url("import", unit),
+        {"file": upload("respondent,ucla,foo\nJan Jansen,9,1\n")},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    for text in ["C (foo)", "A (respondent)", "B (ucla)", "9 is above the maximum 4."]:
+        assert text in page
+    assert "nothing was changed" in page
+    assert not ImportBatch.objects.exists()
+    assert nothing_written(unit)
+
+
+def test_confirm_reads_the_file_again(unit, researcher, client_for):
+    measures = make_codebook(unit)
+    client = client_for(researcher)
+    baseline = wave(unit, "baseline")
+    client.post(
+        url("import", unit), {"file": upload("respondent,djg\nR1,5\n"), "wave": baseline.pk}
+    )
+    batch = ImportBatch.objects.get(unit=unit)
+    # The codebook changed between preview and confirm: the range no longer fits.
+    measures["djg"].max_value = 4
+    measures["djg"].save()
+    response = client.post(url("import_confirm", unit, pk=batch.pk))
+    assert response.status_code == 400
+    assert "5 is above the maximum 4." in response.content.decode()
+    assert nothing_written(unit)
+    batch.refresh_from_db()
+    assert batch.status == "previewed"
+
+
+def test_facilitator_cannot_confirm(unit, researcher, facilitator, client_for):
+    make_codebook(unit)
+    baseline = wave(unit, "baseline")
+    client_for(researcher).post(
+        url("import", unit), {"file": upload("respondent,ucla\nR1,1\n"), "wave": baseline.pk}
+    )
+    batch = ImportBatch.objects.get(unit=unit)
+    assert client_for(facilitator).post(url("import_confirm", unit, pk=batch.pk)).status_code == 403
+    assert nothing_written(unit)
+
+
+def test_upload_form_refuses_other_file_types_and_large_files(
+    unit, researcher, client_for, settings
+):
+    make_codebook(unit)
+    client = client_for(researcher)
+    response = client.post(url("import", unit), {"file": upload("x", name="data.pdf")})
+    assert response.status_code == 400
+    assert "Upload a .csv or .xlsx file" in response.content.decode()
+    settings.UPLOAD_MAX_BYTES = 10
+    response = client.post(url("import", unit), {"file": upload("respondent,ucla\nR1,1\n")})
+    assert response.status_code == 400
+    assert "The file is too large" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_xlsx_upload_on_the_page(unit, researcher, client_for):
+    from .import_helpers import xlsx_bytes
+
+    make_codebook(unit)
+    content = xlsx_bytes([["respondent", "wave", "ucla"], ["R1", "final", 2]])
+    response = client_for(researcher).post(
+        url("import", unit), {"file": upload(content, name="data.xlsx")}
+    )
+    assert response.status_code == 200
+    assert "1 new value will be added." in response.content.decode()
+
+
+# --- Waves -------------------------------------------------------------------------
+
+
+def test_every_unit_has_the_three_default_waves(unit, facilitator, client_for):
+    page = client_for(facilitator).get(url("waves", unit)).content.decode()
+    codes = list(Wave.objects.filter(unit=unit).values_list("code", flat=True))
+    assert codes == ["baseline", "intermediary", "final"]
+    assert "Baseline" in page and "Intermediary" in page and "Final" in page
+
+
+def test_researcher_dates_a_wave_and_adds_one(unit, researcher, client_for):
+    client = client_for(researcher)
+    client.get(url("waves", unit))
+    baseline = wave(unit, "baseline")
+    prefix = f"wave-{baseline.pk}"
+    response = client.post(
+        url("wave_edit", unit, pk=baseline.pk),
+        {f"{prefix}-label": "Nulmeting", f"{prefix}-date": "2026-03-01"},
+    )
+    assert response.status_code == 302
+    baseline.refresh_from_db()
+    assert (baseline.label, baseline.date) == ("Nulmeting", date(2026, 3, 1))
+
+    response = client.post(
+        url("waves", unit), {"new-code": "followup", "new-label": "Follow-up", "new-date": ""}
+    )
+    assert response.status_code == 302
+    assert list(Wave.objects.filter(unit=unit).values_list("code", flat=True))[-1] == "followup"
+
+    response = client.post(url("waves", unit), {"new-code": "Final", "new-label": "Again"})
+    assert response.status_code == 400
+    assert "already has a wave with this code" in response.content.decode()
+
+
+# --- Export ------------------------------------------------------------------------
+
+
+def test_export_download(unit, researcher, client_for):
+    make_codebook(unit)
+    run_import(unit, "respondent,note\nR1,=1+1\n")
+    response = client_for(researcher).get(url("export", unit) + "?format=csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeffunit,respondent,wave,measure,value")
+    assert f"{unit.slug},R1,baseline,note,'=1+1" in body
+
+    response = client_for(researcher).get(url("export", unit) + "?format=xlsx")
+    assert response.status_code == 200
+    assert response.content[:2] == b"PK"
+
+
+# --- Queries do not grow with the data -------------------------------------------------
+
+
+def test_overview_queries_do_not_grow(unit, researcher, client_for, django_assert_num_queries):
+    make_codebook(unit)
+    client = client_for(researcher)
+    page = url("overview", unit)
+    run_import(unit, "respondent,ucla\nR1,1\n")
+    client.get(page)
+    # session, user; savepoint, unit, membership, waves, values per wave, measures count,
+    # recent imports, release; the session save (3).
+    with django_assert_num_queries(13):
+        client.get(page)
+    rows = "".join(f"R{i},{1 + i % 4},{i % 11}\n" for i in range(200))
+    run_import(unit, "respondent,ucla,djg\n" + rows, wave_code="final")
+    run_import(unit, "respondent,ucla\nR1,2\n", wave_code="intermediary")
+    with django_assert_num_queries(13):
+        client.get(page)
+
+
+def test_import_page_queries_do_not_grow(unit, researcher, client_for, django_assert_num_queries):
+    make_codebook(unit)
+    client = client_for(researcher)
+    page = url("import", unit)
+    run_import(unit, "respondent,ucla\nR1,1\n")
+    client.get(page)
+    # session, user; savepoint, unit, membership, waves, measures, waves of the form,
+    # imports, release; the session save (3).
+    with django_assert_num_queries(13) as first:
+        client.get(page)
+    for _ in range(5):
+        run_import(unit, "respondent,ucla\nR1,2\n")
+    with django_assert_num_queries(len(first.captured_queries)):
+        client.get(page)
