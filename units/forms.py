@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from .models import AgendaItem, Attendance, Organisation, Programme, Role, Session, Unit
@@ -104,12 +105,36 @@ class InvitationForm(forms.Form):
         self.helper = _helper(_("Send invitation"))
 
 
+def _compact_helper(action: str, submit_label, submit_class: str, **attrs) -> FormHelper:
+    """A one-line form inside a list: the label is read by screen readers only."""
+    helper = FormHelper()
+    helper.form_action = action
+    helper.form_class = "d-flex gap-1 align-items-start compact-form"
+    helper.label_class = "visually-hidden"
+    submit = Submit("submit", submit_label, css_id="submit" + slugify(action), **attrs)
+    submit.field_classes = f"btn btn-sm {submit_class}"
+    helper.add_input(submit)
+    return helper
+
+
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def __init__(self, *args, action: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].widget.attrs["class"] = "form-select-sm"
+        self.helper = _compact_helper(action, _("Change"), "btn-outline-secondary")
 
 
 class EndMembershipForm(forms.Form):
     left_on = forms.DateField(label=_("Left on"), widget=DateInput(), initial=timezone.localdate)
+
+    def __init__(self, *args, action: str = "", confirm: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["left_on"].widget.attrs["class"] = "form-control-sm"
+        self.helper = _compact_helper(
+            action, _("End"), "btn-outline-danger", **{"data-confirm": confirm}
+        )
 
 
 class OwnMembershipForm(forms.Form):

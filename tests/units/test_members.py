@@ -131,3 +131,12 @@ def test_a_member_writes_their_own_motivation_and_others_read_it(client_for, uni
     assert "Ik wil leren van cliënten." in html
     # A manager reads but does not write.
     assert client_for(manager).post(url, {"motivation": "x"}).status_code == 403
+
+
+def test_the_members_page_has_a_role_and_end_form_per_member(client_for, unit, facilitator, member):
+    membership = _membership(unit, member)
+    html = client_for(facilitator).get(reverse("units:members", args=[unit.slug])).content.decode()
+    assert f'action="{reverse("units:membership_role", args=[unit.slug, membership.pk])}"' in html
+    assert f'action="{reverse("units:membership_end", args=[unit.slug, membership.pk])}"' in html
+    member_html = client_for(member).get(reverse("units:members", args=[unit.slug]))
+    assert "/role/" not in member_html.content.decode()

@@ -272,3 +272,11 @@ def test_ended_members_are_not_on_the_attendance_form(client_for, unit, facilita
     session = SessionFactory(unit=unit)
     form = client_for(facilitator).get(session.get_absolute_url()).context["attendance_form"]
     assert f"user_{member.pk}" not in form.fields
+
+
+def test_the_session_page_forms_post_to_their_own_addresses(client_for, unit, facilitator):
+    session = SessionFactory(unit=unit)
+    html = client_for(facilitator).get(session.get_absolute_url()).content.decode()
+    for name in ("session_attendance", "session_notes", "agenda_add"):
+        assert f'action="{reverse(f"units:{name}", args=[unit.slug, session.pk])}"' in html
+    assert html.count("<form") == html.count("</form>")

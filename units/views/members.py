@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -37,10 +38,20 @@ def members(request, slug):
         "unit": unit,
         "memberships": current,
         "composition": selectors.composition_of(current),
-        "role_choices": RoleForm.base_fields["role"].choices,
-        "today": timezone.localdate(),
     }
     if access.can(Perm.MANAGE_UNIT):
+        for m in current:
+            name = m.user.get_full_name()
+            m.role_form = RoleForm(
+                initial={"role": m.role},
+                auto_id=f"id_%s_{m.pk}",
+                action=reverse("units:membership_role", args=[unit.slug, m.pk]),
+            )
+            m.end_form = EndMembershipForm(
+                auto_id=f"id_%s_{m.pk}",
+                action=reverse("units:membership_end", args=[unit.slug, m.pk]),
+                confirm=_("End the membership of %(name)s?") % {"name": name},
+            )
         context["ended"] = selectors.ended_memberships(unit)
         context["invitations"] = list(
             Invitation.objects.filter(unit=unit, accepted_at__isnull=True)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -142,12 +143,22 @@ def session_detail(request, slug, pk):
     }
     if access.can(Perm.MANAGE_SESSIONS):
         memberships = selectors.current_memberships(access.unit)
-        context["attendance_form"] = AttendanceForm(
-            memberships=memberships,
-            existing={a.user_id: a.status for a in session.attendances.all()},
-        )
-        context["notes_form"] = NotesForm(instance=session)
-        context["agenda_form"] = AgendaItemForm()
+        forms = {
+            "attendance_form": AttendanceForm(
+                memberships=memberships,
+                existing={a.user_id: a.status for a in session.attendances.all()},
+            ),
+            "notes_form": NotesForm(instance=session),
+            "agenda_form": AgendaItemForm(),
+        }
+        actions = {
+            "attendance_form": "units:session_attendance",
+            "notes_form": "units:session_notes",
+            "agenda_form": "units:agenda_add",
+        }
+        for name, form in forms.items():
+            form.helper.form_action = reverse(actions[name], args=[access.unit.slug, session.pk])
+        context.update(forms)
     return render(request, "units/session_detail.html", context)
 
 
