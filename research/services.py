@@ -245,19 +245,27 @@ class ImportResult:
         return self.summary.rows
 
     def summary_line(self) -> str:
-        verb = _("would add") if self.dry_run else _("added")
-        verb2 = _("would replace") if self.dry_run else _("replaced")
-        return _(
-            "%(rows)s rows read: %(verb)s %(created)s values, %(verb2)s %(updated)s, "
-            "%(unchanged)s unchanged."
-        ) % {
+        figures = {
             "rows": self.summary.rows,
-            "verb": verb,
             "created": self.created,
-            "verb2": verb2,
             "updated": self.updated,
             "unchanged": self.unchanged,
         }
+        if self.dry_run:
+            return (
+                _(
+                    "%(rows)s rows read: would add %(created)s values, replace %(updated)s, "
+                    "%(unchanged)s unchanged."
+                )
+                % figures
+            )
+        return (
+            _(
+                "%(rows)s rows read: added %(created)s values, replaced %(updated)s, "
+                "%(unchanged)s unchanged."
+            )
+            % figures
+        )
 
 
 class _Rollback(Exception):
