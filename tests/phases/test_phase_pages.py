@@ -118,3 +118,15 @@ def test_baseline_page_queries_stay_constant(
         BaselineItemFactory(unit=unit, kind="improvement", created_by=facilitator)
     with django_assert_num_queries(len(small)):
         client.get(url)
+
+
+def test_pages_speak_dutch_to_a_dutch_member(unit, facilitator, client_for):
+    facilitator.language = "nl"
+    facilitator.save(update_fields=["language"])
+    client = client_for(facilitator)
+    overview = client.get(reverse("phases:overview", args=[unit.slug])).content.decode()
+    assert "Afrondingscriteria" in overview and "De ambitie is beschreven" in overview
+    plan = client.get(reverse("phases:plan", args=[unit.slug])).content.decode()
+    assert "Plan van aanpak" in plan
+    r = client.post(reverse("phases:advance", args=[unit.slug]), {"expected_phase": 1})
+    assert "Nog niet voldaan: De ambitie is beschreven" in r.content.decode()
