@@ -92,6 +92,8 @@ def _unit():
             "value_numeric, value_text, updated_at) FROM STDIN",
             buf,
         )
+        # What autovacuum would do soon after a large import: fresh planner statistics.
+        cursor.execute("ANALYZE research_observation")
     return unit
 
 
@@ -158,6 +160,14 @@ def run():
             f"session's idle-time update); {runs[-1][3] // 1024} KB of HTML"
         )
 
+    from research.models import Observation
+
+    expected = RESPONDENTS * len(MEASURES) * len(WAVES)
+    if Observation.objects.filter(unit=unit).count() != expected:
+        print(
+            "WARNING: the values changed during the run (the import benchmark truncates the "
+            "observations table): run the benchmarks one after the other, not at the same time."
+        )
     print(
         f"machine: {platform.machine()}, {platform.python_implementation()} "
         f"{platform.python_version()}, PostgreSQL, load average {os.getloadavg()[0]:.1f}"
