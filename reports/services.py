@@ -100,6 +100,11 @@ def report_send(*, report_id: int, countdown: int | None = None) -> bool:
     except BROKER_ERRORS as exc:
         logger.warning("Report %s stays queued: the broker did not take it (%s)", report_id, exc)
         return False
+    except Exception:
+        # Whatever else went wrong while sending: the request is stored, and the
+        # periodic resend tries again. Never fail the page that asked for it.
+        logger.exception("Report %s stays queued: sending its task failed", report_id)
+        return False
     return True
 
 

@@ -6,6 +6,9 @@ from .models import Status
 
 @shared_task(
     name="reports.render_report",
+    # The state lives in the Report row; a result backend would only be one more
+    # service that must be up to send the task.
+    ignore_result=True,
     acks_late=True,
     reject_on_worker_lost=True,
     soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
@@ -23,7 +26,7 @@ def render_report_task(report_id: int) -> str | None:
     return report.status
 
 
-@shared_task(name="reports.resend_stale_reports")
+@shared_task(name="reports.resend_stale_reports", ignore_result=True)
 def resend_stale_reports() -> dict:
     from .services import reports_resend_stale
 
