@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from phases.models import Experiment, ExperimentComment
 from phases.selectors import experiment_activity
@@ -136,7 +137,7 @@ def test_activity_table_counts_experiments_and_comments_per_member_and_month(
         == 403
     )
     page = client_for(facilitator).get(reverse("phases:experiment_activity", args=[unit.slug]))
-    assert member.get_full_name() in page.content.decode()
+    assert escape(member.get_full_name()) in page.content.decode()
 
 
 def test_experiment_list_queries_stay_constant(
