@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("units.urls")),
 ]
 
+handler400 = "bpu.views.bad_request"
 handler403 = "bpu.views.permission_denied"
 handler404 = "bpu.views.page_not_found"
 handler500 = "bpu.views.server_error"

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
@@ -48,6 +49,22 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503
     )
+
+
+def _caused_by_database_outage(exception) -> bool:
+    while exception is not None:
+        if isinstance(exception, DATABASE_ERRORS):
+            return True
+        exception = exception.__cause__ or exception.__context__
+    return False
+
+
+def bad_request(request, exception):
+    # Saving the session fails when the database goes away mid-request; Django
+    # reports that as "session interrupted" (400). It is an outage: answer 503.
+    if _caused_by_database_outage(exception):
+        return database_unavailable(request)
+    return defaults.bad_request(request, exception)
 
 
 def page_not_found(request, exception):

@@ -221,6 +221,23 @@ def test_login_attempt_answers_503_when_the_database_is_down(db, password):
     assert "Temporarily unavailable" in response.content.decode()
 
 
+def test_a_database_outage_while_saving_the_session_is_a_503_not_a_400(member):
+    # The database goes away between reading the session and saving it: Django calls
+    # that "session interrupted" (400); for the person it is the same outage.
+    client = Client(raise_request_exception=False)
+    client.force_login(member)
+    with mock.patch.object(Session, "save", side_effect=OperationalError("gone")):
+        response = client.get(reverse("units:dashboard"))
+    assert response.status_code == 503
+    assert "Temporarily unavailable" in response.content.decode()
+
+
+def test_other_bad_requests_stay_400(client, db, settings):
+    settings.ALLOWED_HOSTS = ["bpu.example.org"]
+    response = Client(raise_request_exception=False, HTTP_HOST="evil.example").get("/")
+    assert response.status_code == 400
+
+
 def test_the_503_page_speaks_dutch_to_dutch_visitors(db, password):
     client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="nl")
     with database_down():
