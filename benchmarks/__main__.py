@@ -7,6 +7,7 @@ import sys
 BENCHMARKS = {
     "import": "benchmarks.import_bench",
     "statistics": "benchmarks.statistics_bench",
+    "report": "benchmarks.report_bench",
 }
 
 
