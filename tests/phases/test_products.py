@@ -137,3 +137,24 @@ def test_facilitator_records_products_and_dissemination(unit, facilitator, membe
     assert Dissemination.objects.get().reach == 60
     page = client_for(member).get(reverse("phases:products", args=[unit.slug])).content.decode()
     assert "Handreiking eenzaamheid" in page and "Workshop op het congres" in page
+
+
+def test_products_page_queries_stay_constant(
+    unit, facilitator, client_for, django_assert_num_queries
+):
+    def grow(n):
+        for i in range(n):
+            product = ProductFactory(unit=unit)
+            _upload(client_for(facilitator), unit, product, f"p{i}.pdf", PDF)
+            Dissemination.objects.create(unit=unit, what=f"Talk {i}", date="2027-01-01")
+
+    grow(1)
+    client = client_for(facilitator)
+    url = reverse("phases:products", args=[unit.slug])
+    # session, user, savepoint, unit, membership, products, their files,
+    # dissemination (+ products), release, session save (savepoint, update, release)
+    with django_assert_num_queries(12):
+        client.get(url)
+    grow(5)
+    with django_assert_num_queries(12):
+        assert client.get(url).content.decode().count(".pdf</a>") == 6

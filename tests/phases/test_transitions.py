@@ -9,6 +9,8 @@ from phases.choices import Phase
 from phases.models import PhaseTransition
 from phases.selectors import phase_timeline
 
+from ..factories import ActionStepFactory, ExperimentFactory, GoalFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -231,3 +233,27 @@ def test_history_page_is_for_facilitators(unit, facilitator, member, client_for)
     assert "Fewer lonely elderly in Oost" in page
     assert "Phase 1 → 2" in page
     assert "Started" in page
+
+
+def test_history_page_queries_stay_constant(
+    unit, facilitator, member, client_for, django_assert_num_queries
+):
+    def grow(n):
+        for _i in range(n):
+            goal = GoalFactory(unit=unit)
+            step = ActionStepFactory(goal=goal, owner=member)
+            services.action_step_set_status(step=step, actor=member, status="done")
+            ExperimentFactory(unit=unit, author=member)
+            services.phase_advance(unit=unit, actor=facilitator, justification="x")
+            services.phase_move_back(unit=unit, actor=facilitator, reason="y")
+
+    grow(1)
+    client = client_for(facilitator)
+    url = reverse("phases:history", args=[unit.slug])
+    # session, user, unit, membership, goal/step/experiment histories (+ users),
+    # transitions (+ actors), the session save and the request's savepoints.
+    with django_assert_num_queries(13):
+        client.get(url)
+    grow(5)
+    with django_assert_num_queries(13):
+        client.get(url)
