@@ -609,11 +609,19 @@ def import_batch_preview(*, unit, upload, wave=None, actor) -> ImportResult:
     return result
 
 
+@transaction.atomic
 def import_batch_confirm(*, batch: ImportBatch, actor) -> ImportResult:
     """Import the file kept at preview. Reads it again: nothing was held in the session."""
+    # Locked, so that two clicks on "confirm" import once.
+    batch = ImportBatch.objects.select_for_update().select_related("unit", "wave").get(pk=batch.pk)
     if batch.status != ImportBatch.Status.PREVIEWED:
         raise ValidationError(_("This import was confirmed already."))
-    batch.file.open("rb")
+    try:
+        batch.file.open("rb")
+    except (ValueError, OSError):
+        problems = Problems()
+        problems.add(None, None, _("The uploaded file is no longer there; upload it again."))
+        return ImportResult(problems=problems)
     try:
         return observations_import(
             unit=batch.unit,

@@ -9,7 +9,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from units.access import Perm, get_unit_access
 
@@ -49,6 +49,7 @@ def _context(access, section, **extra):
 # --- Overview ------------------------------------------------------------------------
 
 
+@require_GET
 def overview(request, slug):
     access = get_unit_access(request.user, slug, Perm.VIEW_RESEARCH)
     unit = access.unit
@@ -254,7 +255,11 @@ def import_confirm(request, slug, pk):
     if batch.status != ImportBatch.Status.PREVIEWED:
         messages.info(request, gettext("This import was confirmed already."))
         return redirect("research:overview", slug=slug)
-    result = import_batch_confirm(batch=batch, actor=request.user)
+    try:
+        result = import_batch_confirm(batch=batch, actor=request.user)
+    except ValidationError:  # confirmed by a second click in the meantime
+        messages.info(request, gettext("This import was confirmed already."))
+        return redirect("research:overview", slug=slug)
     if not result.ok:
         return render(
             request,
@@ -269,6 +274,7 @@ def import_confirm(request, slug, pk):
 # --- Export ------------------------------------------------------------------------
 
 
+@require_GET
 def export(request, slug):
     access = get_unit_access(request.user, slug, Perm.MANAGE_RESEARCH)
     unit = access.unit

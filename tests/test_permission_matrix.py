@@ -205,7 +205,52 @@ EXPECTED: dict[str, Url] = {
     "phases:dissemination_delete": Url(
         NOT_ALLOWED, Perm.MANAGE_PHASE, unit_kwargs(pk=lambda w: w.dissemination.pk)
     ),
+    # research: the data half (overview, codebook, waves, import, export)
+    "research:overview": Url(Perm.VIEW_RESEARCH, NOT_ALLOWED),
+    "research:codebook": Url(Perm.VIEW_RESEARCH, Perm.MANAGE_RESEARCH),
+    "research:measure_add": Url(Perm.MANAGE_RESEARCH, Perm.MANAGE_RESEARCH),
+    "research:measure_edit": Url(
+        Perm.MANAGE_RESEARCH, Perm.MANAGE_RESEARCH, unit_kwargs(pk=lambda w: _measure(w).pk)
+    ),
+    "research:measure_delete": Url(
+        Perm.MANAGE_RESEARCH, Perm.MANAGE_RESEARCH, unit_kwargs(pk=lambda w: _measure(w).pk)
+    ),
+    "research:waves": Url(Perm.VIEW_RESEARCH, Perm.MANAGE_RESEARCH),
+    "research:wave_edit": Url(
+        NOT_ALLOWED, Perm.MANAGE_RESEARCH, unit_kwargs(pk=lambda w: _wave(w).pk)
+    ),
+    "research:import": Url(Perm.MANAGE_RESEARCH, Perm.MANAGE_RESEARCH),
+    "research:import_confirm": Url(
+        NOT_ALLOWED, Perm.MANAGE_RESEARCH, unit_kwargs(pk=lambda w: _import_batch(w).pk)
+    ),
+    "research:export": Url(Perm.MANAGE_RESEARCH, NOT_ALLOWED, notes="a download"),
 }
+
+
+def _measure(w):
+    from research.models import Measure
+
+    return Measure.objects.get_or_create(
+        unit=w.unit, code="lonely", defaults={"label": "Lonely", "type": "text"}
+    )[0]
+
+
+def _wave(w):
+    from research.selectors import unit_waves
+
+    return unit_waves(w.unit)[0]
+
+
+def _import_batch(w):
+    """A previewed import of a valid file, waiting for its confirmation."""
+    from django.core.files.base import ContentFile
+
+    from research.models import ImportBatch
+
+    _measure(w)
+    batch = ImportBatch(unit=w.unit, original_filename="data.csv", wave=_wave(w))
+    batch.file.save("data.csv", ContentFile(b"respondent,lonely\nR1,alone\n"), save=True)
+    return batch
 
 
 # --- The world the requests run in -----------------------------------------------
