@@ -113,7 +113,8 @@ class PlanApproveForm(forms.Form):
 
 class ExperimentForm(forms.ModelForm):
     knowledge_sources = forms.MultipleChoiceField(
-        label=_("knowledge sources I drew on"),
+        label=_("Knowledge sources I drew on"),
+        help_text=_("Where did the idea come from? Tick all that apply."),
         choices=KnowledgeSource.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -140,6 +141,14 @@ class ExperimentForm(forms.ModelForm):
                 for name in ("situation", "tried", "happened", "learned", "next_steps")
             },
             "visibility": forms.RadioSelect,
+        }
+        help_texts = {
+            "situation": _("Where were you, who was there, what was going on?"),
+            "tried": _("What did you do differently from usual?"),
+            "happened": _("How did the other person react? What did you notice?"),
+            "learned": _("What do you take from this for your work?"),
+            "next_steps": _("What will you try next time?"),
+            "visibility": _("A private draft is visible to you alone."),
         }
 
     def __init__(self, *args, unit, **kwargs):
