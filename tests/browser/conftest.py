@@ -98,6 +98,15 @@ class Browser:
         if audit:
             self.audit()
 
+    def switch_language(self, button_name: str):
+        """The language button in the navigation (behind the menu button on a phone)."""
+        toggler = self.page.locator(".navbar-toggler")
+        if toggler.is_visible():
+            toggler.click()
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name=button_name).click()
+        self.audit()
+
     # --- checks ----------------------------------------------------------------
     def audit(self):
         """axe-core on the current page: no WCAG 2.1 A/AA violations, no CSP violations."""
