@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from django.db.models import Min
 from django.utils import timezone
 
-from units.models import Unit
+from units.models import Membership, Unit
 
 from . import services
 from .choices import KnowledgeSource, Phase
@@ -103,6 +103,31 @@ BASELINE = {
             S,
         ),
     ],
+}
+
+# Phase 2: why people joined and what they expect (only filled in where still empty).
+MOTIVATIONS = {
+    "professional@example.org": (
+        "Ik zie bewoners afhaken na het eerste gesprek en wil weten wat ervaringsdeskundigen "
+        "daaraan kunnen veranderen.",
+        "Concrete werkwijzen die ik morgen kan gebruiken, en tijd om ze uit te proberen.",
+    ),
+    "client@example.org": (
+        "Ik weet hoe het is om niet gehoord te worden. Dat wil ik voor anderen voorkomen.",
+        "Dat mijn ervaring even zwaar telt als de kennis van de professionals.",
+    ),
+    "carer@example.org": (
+        "Als mantelzorger word ik vaak pas laat betrokken; ik wil laten zien wat naasten weten.",
+        "Een plek aan tafel, ook als het over lastige beslissingen gaat.",
+    ),
+    "wijkteam3@example.org": (
+        "Bij huisbezoeken voel ik vaak dat er meer speelt dan de vraag waarvoor ik kom.",
+        "Handvatten om eenzaamheid bespreekbaar te maken zonder dat het beladen wordt.",
+    ),
+    "wijkteam4@example.org": (
+        "Ik wil samen met collega's leren in plaats van alleen cursussen te volgen.",
+        "Regelmatig samenkomen en eerlijke feedback op wat ik uitprobeer.",
+    ),
 }
 
 # goal text, target, [(what, owner e-mail, due in days from v1, status)]
@@ -273,6 +298,17 @@ def _seed_design(demo, slug, unit, facilitator):
     demo.log.append(f"project design {slug}")
 
 
+def _seed_motivations(demo, slug, unit):
+    for email, (motivation, expectations) in MOTIVATIONS.items():
+        updated = (
+            Membership.objects.current()
+            .filter(unit=unit, user=demo.people[email], motivation="", expectations="")
+            .update(motivation=motivation, expectations=expectations)
+        )
+        if updated:
+            demo.log.append(f"motivation {slug} {email}")
+
+
 def _seed_baseline(demo, slug, unit, facilitator):
     if slug not in BASELINE or BaselineItem.objects.filter(unit=unit).exists():
         return
@@ -364,6 +400,8 @@ def seed(demo):
         if facilitator is None:
             continue
         _seed_design(demo, slug, unit, facilitator)
+        if target >= Phase.SELECTION:
+            _seed_motivations(demo, slug, unit)
         if target >= Phase.BASELINE:
             _seed_baseline(demo, slug, unit, facilitator)
         if target >= Phase.REALIZATION:
