@@ -613,7 +613,11 @@ def import_batch_preview(*, unit, upload, wave=None, actor) -> ImportResult:
 def import_batch_confirm(*, batch: ImportBatch, actor) -> ImportResult:
     """Import the file kept at preview. Reads it again: nothing was held in the session."""
     # Locked, so that two clicks on "confirm" import once.
-    batch = ImportBatch.objects.select_for_update().select_related("unit", "wave").get(pk=batch.pk)
+    batch = (
+        ImportBatch.objects.select_for_update(of=("self",))
+        .select_related("unit", "wave")
+        .get(pk=batch.pk)
+    )
     if batch.status != ImportBatch.Status.PREVIEWED:
         raise ValidationError(_("This import was confirmed already."))
     try:
