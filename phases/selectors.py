@@ -237,6 +237,8 @@ def experiments_for(unit, user):
         .visible_to(user)
         .select_related("author", "goal")
         .annotate(comment_count=Count("comments"))
+        # Meta.ordering does not apply to an aggregating query: say it again.
+        .order_by("-date", "-pk")
     )
 
 

@@ -177,3 +177,11 @@ def test_experiment_detail_queries_stay_constant(
     # the session save and the request's savepoints.
     with django_assert_num_queries(11):
         client.get(url)
+
+
+def test_the_newest_experiment_comes_first(unit, member, client_for):
+    ExperimentFactory(unit=unit, author=member, title="Older", date="2026-01-05")
+    ExperimentFactory(unit=unit, author=member, title="Newer", date="2026-03-09")
+    ExperimentCommentFactory(experiment=Experiment.objects.get(title="Older"), author=member)
+    page = client_for(member).get(reverse("phases:experiments", args=[unit.slug])).content.decode()
+    assert page.index("Newer") < page.index("Older")
