@@ -168,6 +168,9 @@ def iter_rows(fileobj, filename: str = "") -> Iterator[tuple[int, list]]:
 
 
 def _detect_encoding(head: bytes) -> str:
+    """UTF-16 by its BOM (Excel's "Unicode text"); else UTF-8 if it decodes; else Windows-1252."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         decoder.decode(head, final=len(head) < SAMPLE_BYTES)

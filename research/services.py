@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -584,6 +585,18 @@ class _PostgresWriter:
 # --- Import batches (the page's preview, then confirm) -----------------------------
 
 
+def _forget_stale_previews(*, unit):
+    """Previews never confirmed within a day: their files go (the rows are of no use)."""
+    stale = ImportBatch.objects.filter(
+        unit=unit,
+        status=ImportBatch.Status.PREVIEWED,
+        created_at__lt=timezone.now() - timedelta(days=1),
+    )
+    for batch in stale:
+        batch.file.delete(save=False)
+        batch.delete()
+
+
 def import_batch_preview(*, unit, upload, wave=None, actor) -> ImportResult:
     """Check an uploaded file and say what it would change. Keeps the file (in an
     ``ImportBatch`` with status previewed) only when it has no problems, so that
@@ -591,6 +604,7 @@ def import_batch_preview(*, unit, upload, wave=None, actor) -> ImportResult:
     result = observations_import(
         unit=unit, file=upload, wave=wave, actor=actor, dry_run=True, filename=upload.name
     )
+    _forget_stale_previews(unit=unit)
     if result.ok:
         batch = ImportBatch(
             unit=unit,

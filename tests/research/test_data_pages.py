@@ -281,3 +281,23 @@ def test_import_page_queries_do_not_grow(unit, researcher, client_for, django_as
         run_import(unit, "respondent,ucla\nR1,2\n")
     with django_assert_num_queries(len(first.captured_queries)):
         client.get(page)
+
+
+def test_unconfirmed_previews_are_forgotten_after_a_day(unit, researcher, client_for, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    make_codebook(unit)
+    client = client_for(researcher)
+    data = {"file": upload("respondent,ucla\nR1,1\n"), "wave": wave(unit, "baseline").pk}
+    client.post(url("import", unit), data)
+    old = ImportBatch.objects.get(unit=unit)
+    ImportBatch.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+    path = settings.MEDIA_ROOT / old.file.name
+    assert path.exists()
+    data = {"file": upload("respondent,ucla\nR2,1\n"), "wave": wave(unit, "baseline").pk}
+    client.post(url("import", unit), data)
+    assert not ImportBatch.objects.filter(pk=old.pk).exists()
+    assert not path.exists()
+    assert ImportBatch.objects.filter(unit=unit, status="previewed").count() == 1

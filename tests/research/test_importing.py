@@ -71,6 +71,13 @@ def test_windows_1252_with_tabs(unit, measures):
     }
 
 
+def test_utf16_unicode_text_from_excel(unit, measures):
+    content = "respondent\tdjg\tnote\r\nR001\t3,5\tÉén\r\n".encode("utf-16")
+    result = run_import(unit, content, name="data.txt")
+    assert result.ok, problem_texts(result)
+    assert values(unit) == {("R001", "baseline", "djg"): 3.5, ("R001", "baseline", "note"): "Één"}
+
+
 def test_headers_and_codes_are_case_insensitive(unit, measures):
     result = run_import(unit, "Respondent;UCLA;Net\nR001;1;Yes\n")
     assert result.ok, problem_texts(result)
