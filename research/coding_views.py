@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from units.access import Perm, get_unit_access
 
@@ -30,6 +30,7 @@ def _apply_errors(form, error: ValidationError):
 # --- Materials -----------------------------------------------------------------------
 
 
+@require_GET
 def materials(request, slug):
     access = get_unit_access(request.user, slug, Perm.VIEW_RESEARCH)
     sources = coding.codable_sources(access.unit)
@@ -187,6 +188,7 @@ def _unit_theme(unit, pk) -> Theme:
     return theme
 
 
+@require_GET
 def theme_detail(request, slug, pk):
     access = get_unit_access(request.user, slug, Perm.VIEW_RESEARCH)
     unit = access.unit
@@ -239,6 +241,7 @@ def theme_edit(request, slug, pk):
 # --- Export --------------------------------------------------------------------------------
 
 
+@require_GET
 def fragments_export(request, slug):
     """All coded passages of the unit as CSV (UTF-8 with BOM so that Excel reads it)."""
     access = get_unit_access(request.user, slug, Perm.VIEW_RESEARCH)

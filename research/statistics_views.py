@@ -1,6 +1,7 @@
 """The statistics page of a unit: tables and charts per measure."""
 
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from units.access import Perm, get_unit_access
 
@@ -8,6 +9,7 @@ from .charts import measure_chart_svg
 from .statistics import unit_statistics
 
 
+@require_GET
 def statistics(request, slug):
     access = get_unit_access(request.user, slug, Perm.VIEW_RESEARCH)
     stats = unit_statistics(access.unit)

@@ -224,6 +224,36 @@ EXPECTED: dict[str, Url] = {
         NOT_ALLOWED, Perm.MANAGE_RESEARCH, unit_kwargs(pk=lambda w: _import_batch(w).pk)
     ),
     "research:export": Url(Perm.MANAGE_RESEARCH, NOT_ALLOWED, notes="a download"),
+    # research: the analysis half (statistics, material, coding, themes, programme comparison)
+    "research:statistics": Url(Perm.VIEW_RESEARCH, NOT_ALLOWED),
+    "research:materials": Url(Perm.VIEW_RESEARCH, NOT_ALLOWED),
+    "research:material_add": Url(Perm.MANAGE_RESEARCH, Perm.MANAGE_RESEARCH),
+    "research:material_edit": Url(
+        Perm.MANAGE_RESEARCH, Perm.MANAGE_RESEARCH, unit_kwargs(pk=lambda w: _material(w).pk)
+    ),
+    "research:code_source": Url(
+        Perm.VIEW_RESEARCH,
+        Perm.MANAGE_RESEARCH,
+        unit_kwargs(
+            kind=lambda w: "material", pk=lambda w: _material(w).pk, field=lambda w: "text"
+        ),
+    ),
+    "research:fragment_delete": Url(
+        NOT_ALLOWED, Perm.MANAGE_RESEARCH, unit_kwargs(pk=lambda w: _fragment(w).pk)
+    ),
+    "research:fragments_export": Url(Perm.VIEW_RESEARCH, NOT_ALLOWED, notes="a download"),
+    "research:themes": Url(Perm.VIEW_RESEARCH, Perm.MANAGE_RESEARCH),
+    "research:theme_detail": Url(
+        Perm.VIEW_RESEARCH, NOT_ALLOWED, unit_kwargs(pk=lambda w: _fragment(w).themes.get().pk)
+    ),
+    "research:theme_edit": Url(
+        Perm.MANAGE_RESEARCH,
+        Perm.MANAGE_RESEARCH,
+        unit_kwargs(pk=lambda w: _fragment(w).themes.get().pk),
+    ),
+    "research_programme:comparison": Url(
+        Perm.VIEW_RESEARCH, NOT_ALLOWED, lambda w: {"slug": w.unit.programme.slug}
+    ),
 }
 
 
@@ -233,6 +263,33 @@ def _measure(w):
     return Measure.objects.get_or_create(
         unit=w.unit, code="lonely", defaults={"label": "Lonely", "type": "text"}
     )[0]
+
+
+def _material(w):
+    from research.models import Material
+
+    return Material.objects.filter(unit=w.unit).first() or f.MaterialFactory(unit=w.unit)
+
+
+def _fragment(w):
+    """A passage of a material coded with one theme."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from research.models import CodedFragment
+
+    fragment = CodedFragment.objects.filter(unit=w.unit).first()
+    if fragment is None:
+        material = _material(w)
+        fragment = CodedFragment.objects.create(
+            unit=w.unit,
+            content_type=ContentType.objects.get_for_model(material),
+            object_id=material.pk,
+            start=0,
+            end=2,
+            text=material.text[:2],
+        )
+        fragment.themes.set([f.ThemeFactory(unit=w.unit)])
+    return fragment
 
 
 def _wave(w):
