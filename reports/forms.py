@@ -9,11 +9,7 @@ from .models import UNIT_KINDS, Kind, ReportNarrative
 
 class ReportRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Report"))
-    language = forms.ChoiceField(
-        label=_("Language of the report"),
-        choices=settings.LANGUAGES,
-        help_text=_("Numbers and dates are written the way readers of this language expect."),
-    )
+    language = forms.ChoiceField(label=_("Language of the report"), choices=settings.LANGUAGES)
 
     def __init__(self, *args, programme: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
