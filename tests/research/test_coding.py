@@ -398,3 +398,27 @@ def test_export_of_coded_passages(client_for, unit, researcher, member, outsider
     row = dict(zip(rows[0], rows[1], strict=True))
     assert row["passage"] == "'=HYPERLINK(evil)"  # neutralised, not a formula
     assert row["themes"] == "'@home; Risk"
+
+
+def test_material_page_query_count_is_constant(
+    client_for, unit, researcher, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(researcher)
+    url = reverse("research:materials", kwargs={"slug": unit.slug})
+    MaterialFactory(unit=unit)
+    SessionFactory(unit=unit, notes="Notes.")
+    ExperimentFactory(unit=unit, visibility="shared")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    n_few = len(few)
+    for _ in range(5):
+        material = MaterialFactory(unit=unit)
+        _code(unit, researcher, client, material, "Waiting lists", ThemeFactory(unit=unit))
+        SessionFactory(unit=unit, notes="More notes.")
+        ExperimentFactory(unit=unit, visibility="shared")
+    with django_assert_num_queries(n_few):
+        assert client.get(url).status_code == 200
