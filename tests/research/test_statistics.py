@@ -7,6 +7,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats as scipy_stats
 
 from research.charts import measure_chart_svg
 from research.statistics import (
@@ -248,3 +251,41 @@ def test_unit_statistics_round_trip_through_a_dict():
     import json
 
     assert UnitStatistics.from_dict(json.loads(json.dumps(data))) == stats
+
+
+# --- Property: any data, checked against scipy's paired t test and Python's statistics --
+
+pairs_strategy = st.lists(st.tuples(st.integers(1, 7), st.integers(1, 7)), min_size=0, max_size=40)
+
+
+@settings(max_examples=150, deadline=None)
+@given(pairs_strategy, st.booleans())
+def test_paired_change_agrees_with_scipy_for_any_data(pairs, higher_is_better):
+    before = {f"r{i}": b for i, (b, _a) in enumerate(pairs)}
+    after = {f"r{i}": a for i, (_b, a) in enumerate(pairs)}
+    change = paired_change(before, after, higher_is_better=higher_is_better)
+    diffs = [a - b for b, a in pairs]
+    assert change.n_pairs == len(pairs)
+    for value in (change.mean_difference, change.ci_low, change.ci_high, change.effect_size):
+        assert value is None or math.isfinite(value)
+    if not pairs:
+        assert change.mean_difference is None
+        return
+    assert change.mean_difference == pytest.approx(py_stats.mean(diffs))
+    if len(pairs) < 2:
+        assert change.ci_low is None and change.effect_size is None
+        return
+    sd = py_stats.stdev(diffs)
+    if sd == 0:
+        assert change.effect_size is None
+        assert change.ci_low == change.ci_high == pytest.approx(py_stats.mean(diffs))
+        return
+    result = scipy_stats.ttest_rel([a for _b, a in pairs], [b for b, _a in pairs])
+    interval = result.confidence_interval(0.95)
+    assert change.ci_low == pytest.approx(interval.low)
+    assert change.ci_high == pytest.approx(interval.high)
+    assert change.effect_size == pytest.approx(py_stats.mean(diffs) / sd)
+    expected = "unchanged" if sum(diffs) == 0 else None
+    if expected is None:
+        expected = IMPROVED if (py_stats.mean(diffs) > 0) == higher_is_better else WORSENED
+    assert change.direction == expected
