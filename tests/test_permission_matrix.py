@@ -254,6 +254,36 @@ EXPECTED: dict[str, Url] = {
     "research_programme:comparison": Url(
         Perm.VIEW_RESEARCH, NOT_ALLOWED, lambda w: {"slug": w.unit.programme.slug}
     ),
+    # reports of a unit
+    "reports:list": Url(Perm.VIEW, Perm.VIEW),
+    "reports:request": Url(NOT_ALLOWED, Perm.MANAGE_REPORTS),
+    "reports:narrative": Url(
+        Perm.MANAGE_REPORTS, Perm.MANAGE_REPORTS, unit_kwargs(kind=lambda w: "baseline")
+    ),
+    "reports:status": Url(Perm.VIEW, Perm.VIEW, unit_kwargs(pk=lambda w: w.report.pk)),
+    "reports:download": Url(
+        Perm.VIEW, Perm.VIEW, unit_kwargs(pk=lambda w: w.report.pk), notes="the PDF"
+    ),
+    "reports:compare": Url(Perm.VIEW, Perm.VIEW, unit_kwargs(pk=lambda w: w.report.pk)),
+    # reports of a programme: whoever sees one of its units; researchers make them
+    "programme_reports:list": Url(Perm.VIEW, Perm.VIEW, lambda w: {"slug": w.programme.slug}),
+    "programme_reports:request": Url(
+        NOT_ALLOWED, Perm.MANAGE_REPORTS, lambda w: {"slug": w.programme.slug}
+    ),
+    "programme_reports:narrative": Url(
+        Perm.MANAGE_REPORTS,
+        Perm.MANAGE_REPORTS,
+        lambda w: {"slug": w.programme.slug, "kind": "comparison"},
+    ),
+    "programme_reports:status": Url(
+        Perm.VIEW, Perm.VIEW, lambda w: {"slug": w.programme.slug, "pk": w.programme_report.pk}
+    ),
+    "programme_reports:download": Url(
+        Perm.VIEW, Perm.VIEW, lambda w: {"slug": w.programme.slug, "pk": w.programme_report.pk}
+    ),
+    "programme_reports:compare": Url(
+        Perm.VIEW, Perm.VIEW, lambda w: {"slug": w.programme.slug, "pk": w.programme_report.pk}
+    ),
 }
 
 
@@ -331,6 +361,35 @@ class World:
 
         self.calendar_feed = calendar_feed_for(user=people["professional"])
         self._phases(people)
+        self._reports(people)
+
+    def _reports(self, people):
+        from django.core.files.base import ContentFile
+        from django.core.files.storage import default_storage
+
+        from reports.models import Report
+
+        self.programme = self.unit.programme
+        pdf = default_storage.save("reports/matrix.pdf", ContentFile(b"%PDF-1.7\n%%EOF\n"))
+
+        def done(version, **owner):
+            return Report.objects.create(
+                kind=owner.pop("kind"),
+                language="en",
+                version=version,
+                status="done",
+                progress=100,
+                page_count=1,
+                pdf=pdf,
+                requested_by=people["researcher"],
+                finished_at=timezone.now(),
+                **owner,
+            )
+
+        done(1, unit=self.unit, kind="baseline")
+        self.report = done(2, unit=self.unit, kind="baseline")
+        done(1, programme=self.programme, kind="comparison")
+        self.programme_report = done(2, programme=self.programme, kind="comparison")
 
     def _phases(self, people):
         from django.core.files.base import ContentFile
