@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Programme, Unit
@@ -135,10 +136,11 @@ class Wave(models.Model):
     BASELINE = "baseline"
     INTERMEDIARY = "intermediary"
     FINAL = "final"
+    # Stored in English, shown in the reader's language (display_label).
     DEFAULTS = (
-        (BASELINE, _("Baseline"), 1),
-        (INTERMEDIARY, _("Intermediary"), 2),
-        (FINAL, _("Final"), 3),
+        (BASELINE, gettext_noop("Baseline"), 1),
+        (INTERMEDIARY, gettext_noop("Intermediary"), 2),
+        (FINAL, gettext_noop("Final"), 3),
     )
 
     unit = models.ForeignKey(
@@ -158,6 +160,15 @@ class Wave(models.Model):
         ]
 
     def __str__(self):
+        return self.display_label
+
+    @property
+    def display_label(self) -> str:
+        """The label; for the three default waves with their default label, in the
+        reader's language (the label is stored once, in the language of the moment)."""
+        for code, label, _order in self.DEFAULTS:
+            if self.code == code and self.label == label:
+                return gettext(label)
         return self.label
 
     @property

@@ -31,7 +31,7 @@ def waves_ensure_defaults(*, unit) -> list[Wave]:
     waves = list(Wave.objects.filter(unit=unit).order_by("order", "date", "code"))
     have = {w.code for w in waves}
     missing = [
-        Wave(unit=unit, code=code, label=str(label), order=order)
+        Wave(unit=unit, code=code, label=label, order=order)
         for code, label, order in Wave.DEFAULTS
         if code not in have
     ]

@@ -301,3 +301,12 @@ def test_unconfirmed_previews_are_forgotten_after_a_day(unit, researcher, client
     assert not ImportBatch.objects.filter(pk=old.pk).exists()
     assert not path.exists()
     assert ImportBatch.objects.filter(unit=unit, status="previewed").count() == 1
+
+
+def test_default_wave_labels_are_shown_in_the_readers_language(unit, researcher, client_for):
+    researcher.language = "nl"
+    researcher.save()
+    client = client_for(researcher)
+    page = client.get(url("waves", unit), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Nulmeting" in page and "Eindmeting" in page
+    assert Wave.objects.get(unit=unit, code="baseline").label == "Baseline"
