@@ -123,7 +123,7 @@ class RoleForm(forms.Form):
     def __init__(self, *args, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].widget.attrs["class"] = "form-select-sm"
-        self.helper = _compact_helper(action, _("Change"), "btn-outline-secondary")
+        self.helper = _compact_helper(action, _("Change role"), "btn-outline-secondary")
 
 
 class EndMembershipForm(forms.Form):
