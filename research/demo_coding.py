@@ -153,6 +153,26 @@ UNIT_MATERIAL = {
 }
 
 
+# Passages in the units' session notes and shared practice experiments (from the
+# units and phases demo), coded with the programme's themes so that the story of
+# common and contextual factors above stays as it is: (model, field, passage, themes).
+OTHER_SOURCES = [
+    ("units.Session", "notes", "meer ruimte te nemen voor intervisie", ["Tijd voor het gesprek"]),
+    (
+        "units.Session",
+        "notes",
+        "cliënten sneller open zijn als er iemand bij zit die het zelf kent",
+        ["Vertrouwen tussen bewoner en professional"],
+    ),
+    (
+        "phases.Experiment",
+        "learned",
+        "Het telefoontje vooraf verlaagt de drempel meer dan het gesprek zelf.",
+        ["Vertrouwen tussen bewoner en professional"],
+    ),
+]
+
+
 def seed_coding(demo) -> None:
     """Themes, materials and coded passages for the demo units."""
     researcher = demo.people.get("researcher@example.org")
@@ -208,3 +228,34 @@ def seed_coding(demo) -> None:
                             themes[name], _ = Theme.objects.get_or_create(unit=unit, name=name)
                     fragment.themes.set([themes[name] for name in theme_names])
                     demo.log.append(f"coded passage in {title}")
+        _code_other_sources(demo, unit, programme_themes, researcher)
+
+
+def _code_other_sources(demo, unit, programme_themes, researcher) -> None:
+    """The first session note or shared experiment of the unit with each passage, coded."""
+    from .coding import SOURCE_KINDS, kind_for_model, normalise_newlines
+
+    for model_label, field, passage, theme_names in OTHER_SOURCES:
+        kind = next((k for k in SOURCE_KINDS.values() if k.model_label == model_label), None)
+        qs = kind.queryset(unit) if kind else None
+        if qs is None or not all(name in programme_themes for name in theme_names):
+            continue
+        obj = qs.filter(**{f"{field}__contains": passage}).order_by("pk").first()
+        if obj is None or kind_for_model(type(obj)) is None:
+            continue
+        text = normalise_newlines(getattr(obj, field))
+        start = text.find(passage)
+        if start < 0:
+            continue
+        fragment, created = CodedFragment.objects.get_or_create(
+            unit=unit,
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=obj.pk,
+            source_field=field,
+            start=start,
+            end=start + len(passage),
+            defaults={"text": passage, "coded_by": researcher},
+        )
+        if created:
+            fragment.themes.set([programme_themes[name] for name in theme_names])
+            demo.log.append(f"coded passage in {model_label} {obj.pk}")
