@@ -106,7 +106,7 @@ def measure_chart_svg(
         what = gettext("mean with 95% confidence interval")
     title = f"{measure.label} ({measure.code}): {what}"
     summary = "; ".join(
-        f"{wave.label}: {pct(value) if yesno else num2(value)} (n={n})"
+        f"{wave.display_label}: {pct(value) if yesno else num2(value)} (n={n})"
         for _i, wave, value, _l, _h, n in points
     ) or gettext("No data yet.")
 
@@ -146,7 +146,7 @@ def measure_chart_svg(
     for i, wave in enumerate(waves):
         parts.append(
             f'<text x="{_fmt(x_of(i))}" y="{TOP + plot_h + 16}" text-anchor="middle" '
-            f'font-size="12" fill="{INK}" {FONT}>{escape(wave.label)}</text>'
+            f'font-size="12" fill="{INK}" {FONT}>{escape(wave.display_label)}</text>'
         )
 
     # The line through the points, the error bars, then the points on top.
@@ -169,7 +169,7 @@ def measure_chart_svg(
         parts.append(
             f'<circle class="chart-point" cx="{x}" cy="{_fmt(y_of(value))}" r="4.5" '
             f'fill="{BRAND}" stroke="#ffffff" stroke-width="1.5">'
-            f"<title>{escape(wave.label)}: {escape(shown)} (n={n})</title></circle>"
+            f"<title>{escape(wave.display_label)}: {escape(shown)} (n={n})</title></circle>"
         )
         parts.append(
             f'<text x="{x}" y="{TOP + plot_h + 32}" text-anchor="middle" font-size="11" '

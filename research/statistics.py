@@ -211,6 +211,14 @@ class WaveInfo:
     date: str | None  # ISO date, so that the structure serialises as it is
     is_baseline: bool = False
 
+    @property
+    def display_label(self) -> str:
+        """The label in the active language: the default waves' labels are stored in
+        the language they were created in, and translated when shown."""
+        from django.utils.translation import gettext
+
+        return gettext(self.label) if self.label else self.code
+
 
 @dataclass(frozen=True)
 class WaveDescriptives:
@@ -261,6 +269,11 @@ class MeasureStatistics:
 
     def for_wave(self, code: str) -> Descriptives | None:
         return next((w.stats for w in self.waves if w.wave_code == code), None)
+
+    @property
+    def latest_change(self) -> WaveChange | None:
+        """The change from the baseline to the latest wave that has pairs."""
+        return next((c for c in reversed(self.changes) if c.change.n_pairs), None)
 
 
 @dataclass(frozen=True)
