@@ -108,6 +108,18 @@ def test_production_settings_make_cookies_secure_httponly_and_samesite():
     assert values["SESSION_SAVE_EVERY_REQUEST"] is True
 
 
+def test_production_settings_pass_the_deployment_checks():
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL")}
+    out = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env={**env, **PRODUCTION_ENV},
+        capture_output=True,
+        text=True,
+        cwd=django_settings.BASE_DIR,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
 def test_production_settings_refuse_to_start_without_a_secret_key():
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
     env.update({**PRODUCTION_ENV, "SECRET_KEY": ""})
