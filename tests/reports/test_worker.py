@@ -57,20 +57,36 @@ def _people(unit):
     return MembershipFactory(unit=unit, role=Role.RESEARCHER).user
 
 
-def test_a_report_is_rendered_by_a_worker_process(celery_worker_process, monkeypatch):
-    from ..factories import UnitFactory
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        (Kind.BASELINE, "2,80"),  # the wellbeing baseline mean, as the Dutch page writes it
+        (Kind.INTERMEDIARY, "+0,60"),  # baseline -> intermediary mean difference
+        (Kind.FINAL, "+1,20"),  # baseline -> final mean difference
+        (Kind.COMPARISON, "2,80"),
+    ],
+)
+def test_each_kind_is_rendered_by_a_worker_process(
+    celery_worker_process, monkeypatch, kind, expected
+):
+    from ..factories import ProgrammeFactory, UnitFactory
 
     _restart(celery_worker_process, monkeypatch)
-    unit = UnitFactory()
+    programme = ProgrammeFactory()
+    unit = UnitFactory(programme=programme)
     researcher = _people(unit)
     fill_unit(unit, researcher)
 
-    report = report_request(unit=unit, kind=Kind.FINAL, language="nl", actor=researcher)
+    if kind == Kind.COMPARISON:
+        report = report_request(programme=programme, kind=kind, language="nl", actor=researcher)
+    else:
+        report = report_request(unit=unit, kind=kind, language="nl", actor=researcher)
     report = _wait_for(report, lambda r: not r.is_pending)
 
     assert report.status == Status.DONE, report.error
+    assert report.attempts == 1
     text = pdf_text(report)
-    assert "2,80" in text  # the wellbeing baseline mean, as the Dutch statistics page writes it
+    assert expected in text
     assert unit.name in text
 
 
