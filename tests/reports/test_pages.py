@@ -231,6 +231,7 @@ def test_programme_reports_for_those_who_see_the_programme(
     )
     request_url = reverse("programme_reports:request", kwargs={"slug": programme.slug})
 
+    assert list_url in client_for(member).get(_url("list", unit)).content.decode()
     assert client_for(member).get(list_url).status_code == 200
     assert client_for(member).get(download_url).status_code == 200
     assert (
