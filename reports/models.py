@@ -9,8 +9,10 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Programme, Unit
@@ -148,6 +150,14 @@ class Report(models.Model):
     def download_name(self) -> str:
         owner = self.unit.slug if self.unit_id else self.programme.slug
         return f"{owner}-{self.kind}-v{self.version}-{self.language}.pdf"
+
+
+@receiver(post_delete, sender=Report)
+def _delete_pdf_file(sender, instance, **kwargs):
+    """A deleted report (or its deleted unit) takes its PDF with it, once the delete commits."""
+    if instance.pdf:
+        storage, name = instance.pdf.storage, instance.pdf.name
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 class ReportNarrative(models.Model):

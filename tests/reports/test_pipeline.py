@@ -1,6 +1,7 @@
 """Nothing lost, nothing rendered twice: snapshots, retries, failures, stale requests."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -220,3 +221,16 @@ def test_a_render_still_running_is_left_alone(unit, researcher):
     assert reports_resend_stale() == {"resent": [], "failed": []}
     report.refresh_from_db()
     assert report.status == Status.RENDERING
+
+
+def test_deleting_a_unit_removes_its_report_files(
+    filled_unit, researcher, django_capture_on_commit_callbacks
+):
+    report = report_render(_queued(filled_unit, researcher).pk)
+    path = report.pdf.path
+
+    with django_capture_on_commit_callbacks(execute=True):
+        filled_unit.delete()
+
+    assert not Report.objects.exists()
+    assert not Path(path).exists()
