@@ -19,6 +19,7 @@ withdraw, log out) does not change what the next persona sees.
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from http.cookies import SimpleCookie
 
 import pytest
 from django.db import transaction
@@ -489,12 +490,19 @@ def expected(rule, persona: str, *, unit_scoped: bool) -> set[str]:
 
 
 def request_as(world, persona, method, path):
-    with transaction.atomic():
+    """One request as ``persona``, rolled back afterwards, with the cookies as before it."""
+    clients = world.__dict__.setdefault("clients", {})
+    if persona not in clients:
         client = Client(raise_request_exception=False)
         if persona != "anonymous":
             client.force_login(world.people[persona])
+        clients[persona] = (client, {name: c.value for name, c in client.cookies.items()})
+    client, cookies = clients[persona]
+    with transaction.atomic():
         response = getattr(client, method)(path)
         transaction.set_rollback(True)
+    # A log-out, a language switch or a log-in by invitation changed the cookies.
+    client.cookies = SimpleCookie(cookies)
     return response
 
 
