@@ -203,6 +203,18 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Cache (statistics results, among others): shared between processes through Redis
+# when CACHE_URL is set, per process otherwise.
+CACHE_URL = env.str("CACHE_URL", default="")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "TIMEOUT": 60 * 60,
+        }
+    }
+
 # Background work. Without a broker, tasks run in-process (eagerly) so that a
 # newcomer needs nothing but Python.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default=""))
