@@ -60,6 +60,20 @@ def run(cmd, env, **kwargs):
     subprocess.run(cmd, env=env, cwd=ROOT, check=True, **kwargs)  # noqa: S603
 
 
+# The docker-compose worker command (celery ...), as the drills start it.
+WORKER_ARGS = [
+    "-A",
+    "bpu",
+    "worker",
+    "--concurrency=2",
+    "--max-memory-per-child=400000",
+    "--loglevel=INFO",
+    "--without-gossip",
+    "--without-mingle",
+    "--without-heartbeat",
+]
+
+
 def gunicorn_command(port: int, workers: int) -> list[str]:
     # The docker-compose web command, bound to loopback.
     return [
