@@ -20,6 +20,19 @@ def _english_and_fast(settings):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_in_process(request, monkeypatch):
+    """Outside the services tests, tasks run in-process even when a broker is configured
+    (CI runs the whole suite against Redis as well): those tests check what a task does,
+    the services tests check its delivery through a real worker."""
+    if request.node.get_closest_marker("services"):
+        return
+    from bpu.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    monkeypatch.setitem(app.conf, "task_eager_propagates", True)
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

@@ -80,18 +80,6 @@ def fill_unit(unit, researcher):
     return unit
 
 
-@pytest.fixture(autouse=True)
-def _tasks_in_process(request, monkeypatch):
-    """Outside the services tests, tasks run in-process even when a broker is configured
-    (CI runs the whole suite against Redis): those tests check rendering, not delivery."""
-    if request.node.get_closest_marker("services"):
-        return
-    from bpu.celery import app
-
-    monkeypatch.setitem(app.conf, "task_always_eager", True)
-    monkeypatch.setitem(app.conf, "task_eager_propagates", True)
-
-
 @pytest.fixture
 def filled_unit(unit, researcher):
     return fill_unit(unit, researcher)
