@@ -9,7 +9,9 @@ database; it is created, migrated and seeded when needed.
 
 import argparse
 import csv
+import json
 import os
+import platform
 import secrets
 import subprocess
 import sys
@@ -205,7 +207,35 @@ def main(argv=None) -> int:
             ],
             {**os.environ, "PYTHONPATH": str(ROOT), "LOAD_SESSIONS": str(sessions_file)},
         )
-        errors = print_summary(summary(prefix), args.duration, args.users)
+        load_before = os.getloadavg()
+        rows = summary(prefix)
+        errors = print_summary(rows, args.duration, args.users)
+        total = rows["Aggregated"]
+        record = {
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "machine": f"{os.cpu_count()} cores, {platform.machine()}, {platform.platform()}",
+            "load_average_1m_at_end": round(os.getloadavg()[0], 2),
+            "load_average_15m_at_start": round(load_before[2], 2),
+            "users": args.users,
+            "duration_s": args.duration,
+            "gunicorn_workers": args.workers,
+            "requests": int(total["Request Count"]),
+            "requests_per_s": round(float(total["Requests/s"]), 1),
+            "p50_ms": total["50%"],
+            "p95_ms": total["95%"],
+            "p99_ms": total["99%"],
+            "errors": errors,
+            "pages": {
+                name: {"n": row["Request Count"], "p50": row["50%"], "p95": row["95%"]}
+                for name, row in rows.items()
+                if name != "Aggregated"
+            },
+        }
+        (out / "summary.json").write_text(json.dumps(record, indent=2))
+        print(
+            f"Machine: {record['machine']}; load average (1 min) at the end: "
+            f"{record['load_average_1m_at_end']}. Summary: {out / 'summary.json'}"
+        )
     finally:
         server.terminate()
         try:
