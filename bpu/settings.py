@@ -209,9 +209,11 @@ CACHE_URL = env.str("CACHE_URL", default="")
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A miss, not an error page, while Redis is unreachable (bpu/cache.py).
+            "BACKEND": "bpu.cache.ResilientRedisCache",
             "LOCATION": CACHE_URL,
             "TIMEOUT": 60 * 60,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 

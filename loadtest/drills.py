@@ -143,6 +143,7 @@ class Probe:
         f"/units/{UNIT}/sessions/",
         f"/units/{UNIT}/phases/experiments/",
         f"/units/{UNIT}/reports/",
+        f"/units/{UNIT}/research/statistics/",
     ]
 
     def __init__(self, browser_factory, threads: int = 6):
@@ -301,6 +302,8 @@ def main(argv=None) -> int:
     env = {
         **server_env(database_url),
         "CELERY_BROKER_URL": BROKER,
+        # As in docker-compose: the cache on Redis too (it must degrade, not fail).
+        "CACHE_URL": BROKER,
         # The resend picks up a request at once instead of after 10 minutes.
         "REPORTS_RESEND_AFTER_MINUTES": "0",
         "DB_CONN_MAX_AGE": "60",
