@@ -109,7 +109,11 @@ def test_production_settings_make_cookies_secure_httponly_and_samesite():
 
 
 def test_production_settings_pass_the_deployment_checks():
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     out = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         env={**env, **PRODUCTION_ENV},
@@ -218,6 +222,7 @@ def test_signed_in_page_answers_503_without_a_traceback_when_the_database_is_dow
         response = client.get(reverse("units:dashboard"))
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
+    assert "unsafe-inline" not in _csp(response)["script-src"]
     html = response.content.decode()
     assert "Temporarily unavailable" in html
     assert "Traceback" not in html and "OperationalError" not in html
@@ -261,6 +266,12 @@ def test_the_503_page_speaks_dutch_to_dutch_visitors(db, password):
 
 
 # --- Administration ---------------------------------------------------------------
+
+
+def test_error_pages_carry_the_csp_too(client_for, outsider, unit):
+    response = client_for(outsider).get(reverse("units:detail", args=[unit.slug]))
+    assert response.status_code == 404
+    assert _csp(response)["default-src"] == "'self'"
 
 
 def test_admin_is_closed_to_people_who_are_not_staff(client, client_for, member, admin_user):
