@@ -341,6 +341,19 @@ def _import_batch(w):
     return batch
 
 
+# Files: uploads, generated reports, exports and calendar feeds (served by views that check
+# access, never from MEDIA_URL). Allowed people must get the file itself.
+FILES = {
+    "phases:product_file",
+    "research:export",
+    "research:fragments_export",
+    "reports:download",
+    "programme_reports:download",
+    "units:session_ics",
+    "units:calendar_feed",
+}
+
+
 # --- The world the requests run in -----------------------------------------------
 
 
@@ -517,6 +530,7 @@ def test_every_url_is_in_the_matrix():
         "in tests/test_permission_matrix.py (who may GET and POST it) and, if it takes "
         "ids, how to fill them in from World:\n  " + "\n  ".join(missing)
     )
+    assert FILES <= EXPECTED.keys(), f"FILES names unknown URLs: {sorted(FILES - EXPECTED.keys())}"
     stale = sorted(EXPECTED.keys() - names)
     assert not stale, "These URL names no longer exist; remove them from EXPECTED: " + ", ".join(
         stale
@@ -538,10 +552,16 @@ def test_permission_matrix(world, name):
     wrong = []
     for method, rule in (("get", line.get), ("post", line.post)):
         for persona in PERSONAS:
-            got = outcome(request_as(world, persona, method, path))
+            response = request_as(world, persona, method, path)
+            got = outcome(response)
             want = expected(rule, persona, unit_scoped=unit_scoped)
             if got not in want:
                 wrong.append(
                     f"{method.upper():4} {persona:13} got {got!r}, expected {sorted(want)}"
                 )
+            elif method == "get" and name in FILES and want == {"ok"}:
+                # Whoever may have the file gets the file itself, not a page about it.
+                kind = response.get("Content-Type", "")
+                if response.status_code != 200 or kind.startswith("text/html"):
+                    wrong.append(f"GET  {persona:13} got {response.status_code} {kind}, not a file")
     assert not wrong, f"{name} ({path}):\n  " + "\n  ".join(wrong)
