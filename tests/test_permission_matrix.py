@@ -530,7 +530,8 @@ def test_every_url_is_in_the_matrix():
         "in tests/test_permission_matrix.py (who may GET and POST it) and, if it takes "
         "ids, how to fill them in from World:\n  " + "\n  ".join(missing)
     )
-    assert FILES <= EXPECTED.keys(), f"FILES names unknown URLs: {sorted(FILES - EXPECTED.keys())}"
+    unknown_files = sorted(FILES - EXPECTED.keys())
+    assert not unknown_files, f"FILES names URLs that are not in EXPECTED: {unknown_files}"
     stale = sorted(EXPECTED.keys() - names)
     assert not stale, "These URL names no longer exist; remove them from EXPECTED: " + ", ".join(
         stale
