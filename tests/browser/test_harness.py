@@ -25,3 +25,14 @@ def test_the_csp_check_reports_an_inline_script(browser):
     assert browser.page.evaluate("window.inlineRan === undefined")  # blocked by the CSP
     with pytest.raises(AssertionError, match="CSP violations"):
         browser.audit()
+
+
+def test_error_pages_are_accessible(browser, unit, member, password):
+    browser.login(member.email, password)
+    page = browser.page
+    response = page.goto(browser.base + f"/units/{unit.slug}/edit/")
+    assert response.status == 403
+    browser.audit()
+    response = page.goto(browser.base + "/units/does-not-exist/")
+    assert response.status == 404
+    browser.audit()
