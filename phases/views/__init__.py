@@ -1,0 +1,1 @@
+"""Views for phases, split by topic. URL names are stable: other apps link to them."""

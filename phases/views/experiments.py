@@ -1,0 +1,131 @@
+"""Practice experiments: logging, comments and activity."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from units.access import Perm, get_unit_access
+
+from .. import services
+from ..forms import CommentForm, ExperimentForm
+from ..models import Experiment
+from ..selectors import experiment_activity, experiments_for
+from ._common import _apply_errors, _form_page, _url
+
+
+@login_required
+def experiments(request, slug):
+    access = get_unit_access(request.user, slug, Perm.VIEW)
+    items = experiments_for(access.unit, request.user)
+    mine = request.GET.get("mine") == "1"
+    if mine:
+        items = items.filter(author=request.user)
+    return render(
+        request,
+        "phases/experiments.html",
+        {"unit": access.unit, "access": access, "experiments": items, "mine": mine},
+    )
+
+
+def _visible_experiment(access, user, pk):
+    experiment = get_object_or_404(
+        Experiment.objects.select_related("author", "goal"), pk=pk, unit=access.unit
+    )
+    # A private draft is its author's alone: for others it does not exist.
+    if not experiment.is_shared and experiment.author_id != user.pk:
+        raise Http404
+    return experiment
+
+
+@login_required
+def experiment_detail(request, slug, pk):
+    access = get_unit_access(request.user, slug, Perm.VIEW)
+    experiment = _visible_experiment(access, request.user, pk)
+    comments = experiment.comments.select_related("author")
+    return render(
+        request,
+        "phases/experiment_detail.html",
+        {
+            "unit": access.unit,
+            "access": access,
+            "experiment": experiment,
+            "comments": comments,
+            "comment_form": CommentForm(),
+            "may_comment": access.can(Perm.CONTRIBUTE) and experiment.is_shared,
+            "is_author": experiment.author_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+def experiment_edit(request, slug, pk=None):
+    access = get_unit_access(request.user, slug, Perm.CONTRIBUTE)
+    experiment = None
+    if pk:
+        experiment = _visible_experiment(access, request.user, pk)
+        if experiment.author_id != request.user.pk:
+            raise PermissionDenied
+    form = ExperimentForm(request.POST or None, instance=experiment, unit=access.unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if experiment:
+                experiment = services.experiment_update(
+                    experiment=experiment, actor=request.user, **form.cleaned_data
+                )
+            else:
+                experiment = services.experiment_create(
+                    unit=access.unit, author=request.user, **form.cleaned_data
+                )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Your experiment is saved."))
+            return redirect(_url("experiment_detail", access.unit, pk=experiment.pk))
+    return _form_page(
+        request,
+        access,
+        form,
+        title=_("Edit practice experiment") if experiment else _("Log a practice experiment"),
+        back_url=_url("experiments", access.unit),
+    )
+
+
+@login_required
+@require_POST
+def experiment_delete(request, slug, pk):
+    access = get_unit_access(request.user, slug, Perm.CONTRIBUTE)
+    experiment = _visible_experiment(access, request.user, pk)
+    services.experiment_delete(experiment=experiment, actor=request.user)
+    messages.success(request, _("The experiment is deleted."))
+    return redirect(_url("experiments", access.unit))
+
+
+@login_required
+@require_POST
+def experiment_comment(request, slug, pk):
+    access = get_unit_access(request.user, slug, Perm.CONTRIBUTE)
+    experiment = _visible_experiment(access, request.user, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.experiment_comment_create(
+            experiment=experiment, author=request.user, text=form.cleaned_data["text"]
+        )
+        messages.success(request, _("Your response is posted."))
+    else:
+        messages.error(request, _("Write a comment first."))
+    return redirect(_url("experiment_detail", access.unit, pk=pk) + "#comments")
+
+
+@login_required
+def experiment_activity_view(request, slug):
+    access = get_unit_access(request.user, slug, Perm.MANAGE_PHASE)
+    months, rows = experiment_activity(access.unit)
+    return render(
+        request,
+        "phases/experiment_activity.html",
+        {"unit": access.unit, "access": access, "months": months, "rows": rows},
+    )

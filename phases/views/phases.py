@@ -1,0 +1,204 @@
+"""Phases: overview, moving forward and back, the page per phase, history."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from units.access import Perm, get_unit_access
+from units.models import GROUP_SIZE_MAX, GROUP_SIZE_MIN, Membership
+
+from .. import services
+from ..choices import Phase
+from ..criteria import evaluate_phase, group_size
+from ..forms import (
+    AdvanceForm,
+    BaselineItemForm,
+    GroupSizeReasonForm,
+    MoveBackForm,
+    ProjectDesignForm,
+)
+from ..models import BaselineItem, Goal, Product, ProjectDesign
+from ..selectors import phase_timeline, plan_versions, unit_history
+from ._common import _form_page, _url
+
+
+def _overview(request, access, advance_form=None, back_form=None, status=200):
+    unit = access.unit
+    timeline = phase_timeline(unit)
+    initial = {"expected_phase": unit.phase}
+    return render(
+        request,
+        "phases/overview.html",
+        {
+            "unit": unit,
+            "access": access,
+            "timeline": timeline,
+            "advance_form": advance_form or AdvanceForm(initial=initial),
+            "back_form": back_form or MoveBackForm(initial=initial),
+            "is_last": unit.phase == Phase.OUTCOMES,
+            "is_first": unit.phase == Phase.AMBITION,
+        },
+        status=status,
+    )
+
+
+@login_required
+def overview(request, slug):
+    return _overview(request, get_unit_access(request.user, slug, Perm.VIEW))
+
+
+@login_required
+@require_POST
+def advance(request, slug):
+    access = get_unit_access(request.user, slug, Perm.MANAGE_PHASE)
+    form = AdvanceForm(request.POST)
+    if form.is_valid():
+        try:
+            transition = services.phase_advance(
+                unit=access.unit,
+                actor=request.user,
+                justification=form.cleaned_data["justification"],
+                expected_phase=form.cleaned_data["expected_phase"],
+            )
+        except services.PhaseTransitionRefused as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(
+                request,
+                _("The unit is now in phase %(n)s: %(label)s.")
+                % {"n": transition.to_phase, "label": Phase(transition.to_phase).label},
+            )
+            return redirect(_url("overview", access.unit))
+    return _overview(request, access, advance_form=form, status=400)
+
+
+@login_required
+@require_POST
+def move_back(request, slug):
+    access = get_unit_access(request.user, slug, Perm.MANAGE_PHASE)
+    form = MoveBackForm(request.POST)
+    if form.is_valid():
+        try:
+            transition = services.phase_move_back(
+                unit=access.unit,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_phase=form.cleaned_data["expected_phase"],
+            )
+        except services.PhaseTransitionRefused as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(
+                request,
+                _("The unit is back in phase %(n)s: %(label)s.")
+                % {"n": transition.to_phase, "label": Phase(transition.to_phase).label},
+            )
+            return redirect(_url("overview", access.unit))
+    return _overview(request, access, back_form=form, status=400)
+
+
+@login_required
+def phase_detail(request, slug, number):
+    if number not in Phase.values:
+        raise Http404
+    perm = Perm.MANAGE_PHASE if request.method == "POST" else Perm.VIEW
+    access = get_unit_access(request.user, slug, perm)
+    unit = access.unit
+    design = ProjectDesign.objects.filter(unit=unit).first()
+    reason_form = baseline_form = None
+    if access.can(Perm.MANAGE_PHASE):
+        reason_form = GroupSizeReasonForm(instance=design)
+        baseline_form = BaselineItemForm()
+    if request.method == "POST":
+        if number == Phase.SELECTION:
+            reason_form = GroupSizeReasonForm(request.POST, instance=design)
+            if reason_form.is_valid():
+                services.project_design_save(
+                    unit=unit,
+                    actor=request.user,
+                    group_size_reason=reason_form.cleaned_data["group_size_reason"],
+                )
+                messages.success(request, _("The reason is saved."))
+                return redirect(_url("phase", unit, number=number))
+        elif number == Phase.BASELINE:
+            baseline_form = BaselineItemForm(request.POST)
+            if baseline_form.is_valid():
+                services.baseline_item_create(
+                    unit=unit, actor=request.user, **baseline_form.cleaned_data
+                )
+                messages.success(request, _("Added to the baseline assessment."))
+                return redirect(_url("phase", unit, number=number))
+        else:
+            raise Http404
+    context = {
+        "unit": unit,
+        "access": access,
+        "phase": Phase(number),
+        "phase_choices": Phase.choices,
+        "criteria": evaluate_phase(unit, number),
+        "design": design,
+        "reason_form": reason_form,
+        "baseline_form": baseline_form,
+    }
+    if number == Phase.SELECTION:
+        context["memberships"] = (
+            Membership.objects.current().filter(unit=unit).select_related("user")
+        )
+        context["group_size"] = group_size(unit)
+        context["group_min"], context["group_max"] = GROUP_SIZE_MIN, GROUP_SIZE_MAX
+    elif number == Phase.BASELINE:
+        items = list(BaselineItem.objects.filter(unit=unit).select_related("created_by"))
+        context["strengths"] = [i for i in items if i.kind == BaselineItem.Kind.STRENGTH]
+        context["improvements"] = [i for i in items if i.kind == BaselineItem.Kind.IMPROVEMENT]
+    elif number in (Phase.PLAN, Phase.REALIZATION):
+        context["versions"] = list(plan_versions(unit))
+        context["goal_count"] = Goal.objects.filter(unit=unit).count()
+    elif number == Phase.OUTCOMES:
+        context["products"] = Product.objects.filter(unit=unit)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "phases/phase_detail.html", context, status=status)
+
+
+@login_required
+def design_edit(request, slug):
+    access = get_unit_access(request.user, slug, Perm.MANAGE_PHASE)
+    design = ProjectDesign.objects.filter(unit=access.unit).first()
+    form = ProjectDesignForm(request.POST or None, instance=design)
+    if request.method == "POST" and form.is_valid():
+        services.project_design_save(unit=access.unit, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("The project design is saved."))
+        return redirect(_url("phase", access.unit, number=Phase.AMBITION))
+    return _form_page(
+        request,
+        access,
+        form,
+        title=_("Ambition and project design"),
+        back_url=_url("phase", access.unit, number=Phase.AMBITION),
+    )
+
+
+@login_required
+@require_POST
+def baseline_delete(request, slug, pk):
+    access = get_unit_access(request.user, slug, Perm.MANAGE_PHASE)
+    item = get_object_or_404(BaselineItem, pk=pk, unit=access.unit)
+    services.baseline_item_delete(item=item)
+    messages.success(request, _("Removed from the baseline assessment."))
+    return redirect(_url("phase", access.unit, number=Phase.BASELINE))
+
+
+@login_required
+def history(request, slug):
+    access = get_unit_access(request.user, slug, Perm.VIEW_HISTORY)
+    return render(
+        request,
+        "phases/history.html",
+        {
+            "unit": access.unit,
+            "access": access,
+            "entries": unit_history(access.unit, request.user),
+        },
+    )
