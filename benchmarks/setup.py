@@ -8,6 +8,21 @@ BENCH_DB = "bpu_bench"
 _done = False
 
 
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database named in ``url`` unless it exists."""
+    import psycopg2
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
 def setup_django():
     """Point Django at ``bpu_bench`` on DATABASE_URL's server, create and migrate it."""
     global _done
@@ -19,17 +34,9 @@ def setup_django():
             "The benchmarks need PostgreSQL: set DATABASE_URL, e.g. "
             "DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python -m benchmarks"
         )
-    parts = urlsplit(url)
-    import psycopg2
-
-    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB])
-        if cursor.fetchone() is None:
-            cursor.execute(f"CREATE DATABASE {BENCH_DB}")
-    admin.close()
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+    bench_url = urlunsplit(urlsplit(url)._replace(path=f"/{BENCH_DB}"))
+    ensure_database(bench_url)
+    os.environ["DATABASE_URL"] = bench_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bpu.settings")
     os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
     import django

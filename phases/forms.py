@@ -19,6 +19,7 @@ from .models import (
     Product,
     ProjectDesign,
 )
+from .services import EXPERIMENT_FIELDS
 
 _TEXTAREA = {"rows": 3}
 
@@ -122,18 +123,7 @@ class ExperimentForm(forms.ModelForm):
 
     class Meta:
         model = Experiment
-        fields = [
-            "title",
-            "date",
-            "goal",
-            "situation",
-            "tried",
-            "happened",
-            "learned",
-            "next_steps",
-            "knowledge_sources",
-            "visibility",
-        ]
+        fields = list(EXPERIMENT_FIELDS)
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             **{

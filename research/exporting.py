@@ -7,20 +7,11 @@ CSV injection. Numbers are written as numbers and left alone.
 
 import csv
 
+from .importing import CODEBOOK_COLUMNS
 from .models import Measure, Observation
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DATA_HEADER = ["unit", "respondent", "wave", "measure", "value"]
-CODEBOOK_HEADER = [
-    "code",
-    "label",
-    "construct",
-    "type",
-    "min",
-    "max",
-    "higher_is_better",
-    "respondent",
-]
 
 
 def neutralise(value):
@@ -89,7 +80,7 @@ def write_xlsx(unit, out):
     for row in data_rows(unit):
         data.append(row)
     codebook = workbook.create_sheet("codebook")
-    codebook.append(CODEBOOK_HEADER)
+    codebook.append(list(CODEBOOK_COLUMNS))
     for row in codebook_rows(unit):
         codebook.append(row)
     workbook.save(out)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import Measure, Wave
+from .services import MEASURE_FIELDS
 
 DATA_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx")
 
@@ -23,17 +24,7 @@ def _helper(label, *, form_tag=True):
 class MeasureForm(forms.ModelForm):
     class Meta:
         model = Measure
-        fields = [
-            "code",
-            "label",
-            "construct",
-            "type",
-            "min_value",
-            "max_value",
-            "higher_is_better",
-            "respondent",
-            "order",
-        ]
+        fields = list(MEASURE_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

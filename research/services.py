@@ -91,7 +91,7 @@ def _check_range_fits(measure: Measure, min_value, max_value):
         )
 
 
-FIELDS = (
+MEASURE_FIELDS = (
     "code",
     "label",
     "construct",
@@ -119,7 +119,7 @@ def measure_save(*, unit, measure: Measure | None = None, **values) -> Measure:
             _check_type_change(measure, values["type"])
         _check_range_fits(measure, values.get("min_value"), values.get("max_value"))
     for name, value in values.items():
-        if name not in FIELDS:
+        if name not in MEASURE_FIELDS:
             raise TypeError(name)
         setattr(measure, name, value)
     if Measure.objects.filter(unit=unit, code__iexact=measure.code).exclude(pk=measure.pk).exists():
