@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -138,10 +137,9 @@ def invitation_create(request, slug):
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                invitation = services.invitation_create(
-                    unit=access.unit, invited_by=request.user, **form.cleaned_data
-                )
+            invitation = services.invitation_create(
+                unit=access.unit, invited_by=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             form_errors_from(form, error)
         else:
@@ -212,8 +210,7 @@ def invitation_accept(request, token):
 
 def _accepted(request, accept, *, log_in=False):
     try:
-        with transaction.atomic():
-            membership = accept()
+        membership = accept()
     except services.InvitationUnusable as unusable:
         invitation = get_object_or_404(Invitation, token=request.resolver_match.kwargs["token"])
         return render(

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -43,8 +42,7 @@ def series_create(request, slug):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                result = services.session_series_create(unit=unit, **form.cleaned_data)
+            result = services.session_series_create(unit=unit, **form.cleaned_data)
         except ValidationError as error:
             form_errors_from(form, error)
         else:
@@ -73,8 +71,7 @@ def session_create(request, slug):
     form = SessionForm(request.POST or None, initial={"at": "14:00"}, submit_label=_("Add session"))
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                session = services.session_create(unit=access.unit, **form.cleaned_data)
+            session = services.session_create(unit=access.unit, **form.cleaned_data)
         except ValidationError as error:
             form_errors_from(form, error)
         else:
@@ -98,8 +95,7 @@ def session_edit(request, slug, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                services.session_update(session=session, **form.cleaned_data)
+            services.session_update(session=session, **form.cleaned_data)
         except ValidationError as error:
             form_errors_from(form, error)
         else:
