@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
-from .models import Membership, Programme, Role, Unit
+from .models import Membership, Organisation, Programme, Role, Unit
 
 
 class Perm(StrEnum):
@@ -127,3 +128,38 @@ def can_create_units(user) -> bool:
     if user.is_staff:
         return True
     return Membership.objects.current().filter(user=user, role=Role.FACILITATOR).exists()
+
+
+def programmes_choosable(user, unit: Unit | None = None):
+    """The programmes ``user`` may put a unit into.
+
+    Joining a programme opens its comparison (every unit's figures) to the unit,
+    so it is decided by whoever may manage the programme: an administrator, the
+    person who started it, or a facilitator of a unit already in it. A unit keeps
+    the programme it is in.
+    """
+    if not user.is_authenticated:
+        return Programme.objects.none()
+    if user.is_staff:
+        return Programme.objects.all()
+    managed = Q(created_by=user) | Q(
+        units__memberships__user=user,
+        units__memberships__left_on__isnull=True,
+        units__memberships__role=Role.FACILITATOR,
+    )
+    if unit is not None and unit.programme_id:
+        managed |= Q(pk=unit.programme_id)
+    return Programme.objects.filter(managed).distinct()
+
+
+def organisations_choosable(user, unit: Unit | None = None):
+    """The organisations offered to ``user`` for a unit: those of the units they are
+    in (and the unit's own). Other organisations' names are not theirs to see."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    if user.is_staff:
+        return Organisation.objects.all()
+    mine = Q(units__in=Unit.objects.visible_to(user))
+    if unit is not None:
+        mine |= Q(units=unit)
+    return Organisation.objects.filter(mine).distinct()

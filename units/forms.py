@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from .models import AgendaItem, Attendance, Organisation, Programme, Role, Session, Unit
+from .access import organisations_choosable, programmes_choosable
+from .models import AgendaItem, Attendance, Programme, Role, Session, Unit
 
 
 def _helper(submit_label, *, form_tag=True):
@@ -62,9 +63,12 @@ class UnitForm(forms.ModelForm):
             "organisations": forms.CheckboxSelectMultiple(),
         }
 
-    def __init__(self, *args, submit_label=None, **kwargs):
+    def __init__(self, *args, user, submit_label=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisations"].queryset = Organisation.objects.order_by("name")
+        unit = self.instance if self.instance.pk else None
+        # Only what this person may choose is offered, and only that is accepted.
+        self.fields["organisations"].queryset = organisations_choosable(user, unit).order_by("name")
+        self.fields["programme"].queryset = programmes_choosable(user, unit).order_by("name")
         self.helper = _helper(submit_label or _("Save"))
 
     def clean(self):

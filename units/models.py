@@ -47,6 +47,15 @@ class Programme(models.Model):
     field = models.CharField(_("field"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Whoever started the programme may put units into it (see units.access).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("programme")

@@ -191,9 +191,15 @@ def unit_update(*, unit: Unit, organisations=None, **fields) -> Unit:
 
 
 @transaction.atomic
-def programme_create(*, name: str, field: str = "", description: str = "") -> Programme:
+def programme_create(
+    *, name: str, field: str = "", description: str = "", creator=None
+) -> Programme:
     return Programme.objects.create(
-        name=name, slug=_unique_slug(Programme, name), field=field, description=description
+        name=name,
+        slug=_unique_slug(Programme, name),
+        field=field,
+        description=description,
+        created_by=creator,
     )
 
 

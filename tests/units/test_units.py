@@ -27,21 +27,22 @@ def _unit_data(**overrides):
     return data
 
 
-def test_a_facilitator_creates_a_unit_and_becomes_its_facilitator(client_for, facilitator):
+def test_a_facilitator_creates_a_unit_and_becomes_its_facilitator(client_for, unit, facilitator):
     org = Organisation.objects.create(name="Wijkteam Breda")
+    unit.organisations.add(org)  # an organisation of a unit they are in: theirs to choose
     response = client_for(facilitator).post(
         reverse("units:create"),
         _unit_data(organisations=[org.pk], new_organisations="Avans, Wijkteam breda"),
     )
-    unit = Unit.objects.get(name="BPU Breda: armoede in gezinnen")
+    new = Unit.objects.get(name="BPU Breda: armoede in gezinnen")
     assert response.status_code == 302
-    assert response["Location"] == unit.get_absolute_url()
-    assert unit.slug == "bpu-breda-armoede-in-gezinnen"
-    assert unit.phase == 1
-    assert unit.created_by == facilitator
+    assert response["Location"] == new.get_absolute_url()
+    assert new.slug == "bpu-breda-armoede-in-gezinnen"
+    assert new.phase == 1
+    assert new.created_by == facilitator
     # "Wijkteam breda" is the existing organisation, matched regardless of case.
-    assert sorted(o.name for o in unit.organisations.all()) == ["Avans", "Wijkteam Breda"]
-    membership = Membership.objects.get(unit=unit, user=facilitator)
+    assert sorted(o.name for o in new.organisations.all()) == ["Avans", "Wijkteam Breda"]
+    membership = Membership.objects.get(unit=new, user=facilitator)
     assert membership.role == Role.FACILITATOR and membership.is_current
 
 

@@ -9,9 +9,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import selectors, services
-from ..access import Perm, can_create_units, get_programme_for_user, get_unit_access
+from ..access import (
+    Perm,
+    can_create_units,
+    get_programme_for_user,
+    get_unit_access,
+    programmes_choosable,
+)
 from ..forms import ProgrammeForm, UnitForm
-from ..models import Programme, Unit
+from ..models import Unit
 
 
 def form_errors_from(form, error: ValidationError):
@@ -84,9 +90,12 @@ def _save_unit_form(request, form, unit=None):
 def unit_create(request):
     if not can_create_units(request.user):
         raise PermissionDenied
-    programme = Programme.objects.filter(slug=request.GET.get("programme", "")).first()
+    programme = (
+        programmes_choosable(request.user).filter(slug=request.GET.get("programme", "")).first()
+    )
     form = UnitForm(
         request.POST or None,
+        user=request.user,
         initial={"programme": programme, "cadence_weeks": 6, "reminder_days_before": 2},
         submit_label=_("Create unit"),
     )
@@ -102,7 +111,7 @@ def unit_create(request):
 def unit_edit(request, slug):
     access = get_unit_access(request.user, slug, Perm.MANAGE_UNIT)
     unit = access.unit
-    form = UnitForm(request.POST or None, instance=unit)
+    form = UnitForm(request.POST or None, instance=unit, user=request.user)
     if request.method == "POST" and form.is_valid():
         # The form must not save the instance itself: the service does.
         unit = Unit.objects.get(pk=unit.pk)
@@ -120,7 +129,7 @@ def programme_create(request):
         raise PermissionDenied
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        programme = services.programme_create(**form.cleaned_data)
+        programme = services.programme_create(creator=request.user, **form.cleaned_data)
         messages.success(request, _("The programme has been created. Now create its first unit."))
         return redirect(f"{reverse('units:create')}?programme={programme.slug}")
     return render(request, "units/programme_form.html", {"form": form})
