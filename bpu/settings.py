@@ -243,6 +243,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # Session reminders: each session is claimed once, so overlapping runs are harmless.
     "units-session-reminders": {"task": "units.send_session_reminders", "schedule": 15 * 60},
+    # Invitation e-mails the broker did not take when they were made.
+    "units-waiting-invitations": {
+        "task": "units.send_waiting_invitation_emails",
+        "schedule": 5 * 60,
+    },
     # Report requests the broker never got, and renders whose worker died.
     "reports-resend-stale": {"task": "reports.resend_stale_reports", "schedule": 5 * 60},
 }

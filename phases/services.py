@@ -1,5 +1,7 @@
 """Writes of the phases app. The unit's phase changes here and nowhere else."""
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +25,9 @@ from .models import (
     ProductFile,
     ProjectDesign,
 )
+
+# The same comment by the same person within this time is one comment sent twice.
+REPEATED_SUBMISSION_WINDOW = timedelta(minutes=10)
 
 
 class PhaseTransitionRefused(ValidationError):
@@ -352,6 +357,21 @@ def experiment_comment_create(*, experiment: Experiment, author, text: str):
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write a comment first.")})
+    # A form sent twice (a double click, a resend after a slow answer) is one comment:
+    # the experiment is locked, so two sends at once see each other.
+    Experiment.objects.select_for_update().filter(pk=experiment.pk).first()
+    repeat = (
+        ExperimentComment.objects.filter(
+            experiment=experiment,
+            author=author,
+            text=text,
+            created_at__gte=timezone.now() - REPEATED_SUBMISSION_WINDOW,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if repeat is not None:
+        return repeat
     return ExperimentComment.objects.create(experiment=experiment, author=author, text=text)
 
 

@@ -12,6 +12,8 @@ from simple_history.models import HistoricalRecords
 
 from phases.choices import Phase
 
+from .validators import single_line
+
 # What the seeds call a workable group: 7-12 members.
 GROUP_SIZE_MIN = 7
 GROUP_SIZE_MAX = 12
@@ -28,7 +30,7 @@ class Role(models.TextChoices):
 
 
 class Organisation(models.Model):
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True, validators=[single_line])
 
     class Meta:
         verbose_name = _("organisation")
@@ -42,7 +44,7 @@ class Organisation(models.Model):
 class Programme(models.Model):
     """Several units in one field, so that their results can be compared."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[single_line])
     slug = models.SlugField(_("short name in web addresses"), max_length=80, unique=True)
     field = models.CharField(_("field"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -79,7 +81,7 @@ class UnitQuerySet(models.QuerySet):
 class Unit(models.Model):
     """A Best Practice Unit: a community of practice with research built in."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[single_line])
     slug = models.SlugField(_("short name in web addresses"), max_length=80, unique=True)
     theme = models.CharField(
         _("theme"), max_length=300, help_text=_("The improvement of practice the unit works on.")
@@ -215,6 +217,9 @@ class Invitation(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    # The e-mail goes out through the broker; until it has, beat sends it again.
+    email_sent_at = models.DateTimeField(_("e-mail sent"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
     expires_at = models.DateTimeField(_("expires"), default=_invitation_expiry)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     accepted_by = models.ForeignKey(

@@ -5,8 +5,10 @@ atomically. E-mails are sent by Celery tasks enqueued once the transaction
 commits, so that a rolled-back change never sends mail.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -14,11 +16,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+
+from bpu.celery import enqueue
 
 from .models import (
     GROUP_SIZE_MAX,
@@ -34,6 +39,9 @@ from .models import (
     Session,
     Unit,
 )
+from .validators import single_line
+
+logger = logging.getLogger(__name__)
 
 # What the method calls normal; outside it the app warns but does not refuse.
 DURATION_DAYS_MIN = 365
@@ -104,6 +112,19 @@ def _unique_slug(model, name: str, *, exclude_pk=None) -> str:
     return slug
 
 
+def _lock(unit: Unit) -> None:
+    """Hold the unit's row until the transaction ends: writes that check what exists
+    before they add to it (a double-sent form) then run one after the other."""
+    Unit.objects.select_for_update().filter(pk=unit.pk).first()
+
+
+def _check_name(name: str) -> None:
+    try:
+        single_line(name)
+    except ValidationError as error:
+        raise ValidationError({"name": error.messages}) from error
+
+
 def _check_period(planned_start: date, planned_end: date) -> None:
     if planned_end <= planned_start:
         raise ValidationError(
@@ -140,6 +161,7 @@ def unit_create(
     reminder_days_before: int = 2,
 ) -> Unit:
     """A new unit in phase 1; the person who creates it becomes its facilitator."""
+    _check_name(name)
     _check_period(planned_start, planned_end)
     unit = Unit.objects.create(
         name=name,
@@ -183,6 +205,7 @@ def unit_update(*, unit: Unit, organisations=None, **fields) -> Unit:
         raise TypeError(f"unit_update cannot change {sorted(unknown)}")
     for name, value in fields.items():
         setattr(unit, name, value)
+    _check_name(unit.name)
     _check_period(unit.planned_start, unit.planned_end)
     unit.save(update_fields=list(fields))
     if organisations is not None:
@@ -194,6 +217,7 @@ def unit_update(*, unit: Unit, organisations=None, **fields) -> Unit:
 def programme_create(
     *, name: str, field: str = "", description: str = "", creator=None
 ) -> Programme:
+    _check_name(name)
     return Programme.objects.create(
         name=name,
         slug=_unique_slug(Programme, name),
@@ -273,6 +297,7 @@ def invitation_create(*, unit: Unit, email: str, role: str, invited_by) -> Invit
     from .tasks import send_invitation_email
 
     email = get_user_model().objects.normalize_email(email).strip().lower()
+    _lock(unit)  # two sends of the form at once: the second sees the first's invitation
     if Membership.objects.current().filter(unit=unit, user__email__iexact=email).exists():
         raise ValidationError(
             {"email": _("%(email)s is already a member of this unit.") % {"email": email}}
@@ -297,11 +322,62 @@ def invitation_create(*, unit: Unit, email: str, role: str, invited_by) -> Invit
             }
         )
     invitation = Invitation.objects.create(unit=unit, email=email, role=role, invited_by=invited_by)
-    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk))
+    transaction.on_commit(partial(enqueue, send_invitation_email, invitation.pk))
     return invitation
 
 
-def invitation_send_email(*, invitation: Invitation) -> None:
+# An invitation whose e-mail could not be sent this often is left for the
+# facilitator to see (and withdraw or send anew) instead of being tried forever.
+INVITATION_EMAIL_MAX_ATTEMPTS = 5
+# Waiting e-mails are sent again once they are this old (the broker was down).
+INVITATION_EMAIL_RESEND_AFTER = timedelta(minutes=2)
+
+
+def invitation_send_email(*, invitation_id: int) -> bool:
+    """Send the invitation e-mail once: True if it went out now.
+
+    The attempt is counted (and committed) first; the row is then locked while
+    the e-mail goes out, so that a second delivery of the task waits and then
+    finds it sent.
+    """
+    Invitation.objects.filter(pk=invitation_id, email_sent_at__isnull=True).update(
+        email_attempts=F("email_attempts") + 1
+    )
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("unit", "invited_by")
+            .filter(pk=invitation_id, email_sent_at__isnull=True)
+            .first()
+        )
+        if invitation is None or not invitation.is_usable:
+            return False
+        _send_invitation_email(invitation)
+        invitation.email_sent_at = timezone.now()
+        invitation.save(update_fields=["email_sent_at"])
+    return True
+
+
+def invitations_send_waiting(*, now: datetime | None = None) -> list[int]:
+    """Send again the invitation e-mails the broker did not take (run by beat)."""
+    from .tasks import send_invitation_email
+
+    now = now or timezone.now()
+    waiting = list(
+        Invitation.objects.filter(
+            email_sent_at__isnull=True,
+            accepted_at__isnull=True,
+            expires_at__gt=now,
+            created_at__lt=now - INVITATION_EMAIL_RESEND_AFTER,
+            email_attempts__lt=INVITATION_EMAIL_MAX_ATTEMPTS,
+        ).values_list("pk", flat=True)
+    )
+    for pk in waiting:
+        enqueue(send_invitation_email, pk)
+    return waiting
+
+
+def _send_invitation_email(invitation: Invitation) -> None:
     """The invitation e-mail, in the language of the invitee if we know them."""
     User = get_user_model()
     existing = User.objects.filter(email__iexact=invitation.email).first()
@@ -449,6 +525,7 @@ def session_series_create(
     """
     until = until or unit.planned_end
     _check_in_period(unit, first, "first")
+    _lock(unit)  # two sends of the form at once: the second skips the first's days
     if until > unit.planned_end:
         raise ValidationError(
             {
@@ -499,9 +576,15 @@ def session_create(
 ) -> Session:
     """One extra session; it records the phase the unit is in now."""
     _check_in_period(unit, day)
+    starts_at = local_datetime(day, at)
+    _lock(unit)  # two sends of the form at once: the second finds the first's session
+    if unit.sessions.filter(status=Session.Status.PLANNED, starts_at=starts_at).exists():
+        raise ValidationError(
+            {"at": _("The unit already has a session at that time; it is in the list.")}
+        )
     return Session.objects.create(
         unit=unit,
-        starts_at=local_datetime(day, at),
+        starts_at=starts_at,
         duration_minutes=duration_minutes,
         location=location,
         online_url=online_url,
@@ -723,6 +806,16 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
     for session in _due_for_reminder(now):
         with transaction.atomic():
             claimed = _claim_reminder(session, now)
-        if claimed:
+        if not claimed:
+            continue
+        try:
             sent += session_send_reminder(session=session)
+        except Exception:
+            # One session that cannot be sent (a mail server error, bad data) must
+            # not hold up every other unit's reminders: log it, hand the claim back
+            # so the next run tries again, and go on.
+            logger.exception("The reminder for session %s could not be sent", session.pk)
+            Session.objects.filter(pk=session.pk, reminder_sent_at=now).update(
+                reminder_sent_at=None
+            )
     return sent

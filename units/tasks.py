@@ -3,16 +3,17 @@
 from celery import shared_task
 
 from . import services
-from .models import Invitation
 
 
 @shared_task(name="units.send_invitation_email")
-def send_invitation_email(invitation_id: int) -> None:
-    invitation = (
-        Invitation.objects.select_related("unit", "invited_by").filter(pk=invitation_id).first()
-    )
-    if invitation is not None and invitation.is_usable:
-        services.invitation_send_email(invitation=invitation)
+def send_invitation_email(invitation_id: int) -> bool:
+    return services.invitation_send_email(invitation_id=invitation_id)
+
+
+@shared_task(name="units.send_waiting_invitation_emails")
+def send_waiting_invitation_emails() -> list[int]:
+    """Run by beat: the invitation e-mails the broker did not take when they were made."""
+    return services.invitations_send_waiting()
 
 
 @shared_task(name="units.send_session_reminders")

@@ -165,3 +165,64 @@ def test_a_withdrawn_invitation_no_longer_works(client, client_for, unit, facili
     )
     response = client.get(reverse("units:invitation_accept", args=[invitation.token]))
     assert "has expired" in response.content.decode()
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """Tasks go to a real Redis client aimed at a port where nothing listens."""
+    from bpu.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setattr(app, "_pool", None)
+    monkeypatch.setitem(app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    yield
+    if app._pool is not None:
+        app._pool.force_close_all()
+
+
+def test_an_invitation_made_while_the_broker_is_down_is_kept_and_sent_when_it_is_back(
+    client_for, unit, facilitator, broker_down, django_capture_on_commit_callbacks, monkeypatch
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _invite(client_for(facilitator), unit, "later@example.org")
+    assert response.status_code == 302
+    invitation = Invitation.objects.get(unit=unit)
+    assert (invitation.email_sent_at, invitation.email_attempts) == (None, 0)
+    assert mail.outbox == []
+    members_page = client_for(facilitator).get(reverse("units:members", args=[unit.slug]))
+    assert "e-mail waiting to be sent" in members_page.content.decode()
+
+    # The broker is back; beat's next run sends what waited for more than two minutes.
+    from bpu.celery import app
+    from units import services
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    assert services.invitations_send_waiting(now=timezone.now()) == []
+    later = timezone.now() + timedelta(minutes=3)
+    assert services.invitations_send_waiting(now=later) == [invitation.pk]
+    assert [m.to for m in mail.outbox] == [["later@example.org"]]
+    invitation.refresh_from_db()
+    assert invitation.email_sent_at is not None and invitation.email_attempts == 1
+    # Sent once: the next run finds nothing waiting.
+    assert services.invitations_send_waiting(now=later) == []
+    assert services.invitation_send_email(invitation_id=invitation.pk) is False
+    assert len(mail.outbox) == 1
+
+
+def test_an_invitation_email_that_keeps_failing_is_given_up_and_shown(
+    client_for, unit, facilitator, settings
+):
+    from units import services
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1  # no mail server there
+    invitation = InvitationFactory(unit=unit, email="x@example.org")
+    later = timezone.now() + timedelta(minutes=3)
+    for _attempt in range(services.INVITATION_EMAIL_MAX_ATTEMPTS):
+        with pytest.raises(ConnectionRefusedError):
+            services.invitation_send_email(invitation_id=invitation.pk)
+    invitation.refresh_from_db()
+    assert (invitation.email_sent_at, invitation.email_attempts) == (None, 5)
+    assert services.invitations_send_waiting(now=later) == []
+    page = client_for(facilitator).get(reverse("units:members", args=[unit.slug]))
+    assert "e-mail could not be sent" in page.content.decode()

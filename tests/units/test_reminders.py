@@ -8,10 +8,10 @@ from django.core import mail
 from django.utils import timezone
 
 from units import services
-from units.models import Membership, Session
+from units.models import Membership, Session, Unit
 from units.tasks import send_session_reminders
 
-from ..factories import AgendaItemFactory, SessionFactory
+from ..factories import AgendaItemFactory, MembershipFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +91,19 @@ def test_the_reminder_speaks_the_members_language(unit, member, due_session):
 def test_beat_runs_the_reminder_task():
     entry = settings.CELERY_BEAT_SCHEDULE["units-session-reminders"]
     assert entry["task"] == send_session_reminders.name
+
+
+def test_one_session_that_cannot_be_sent_does_not_hold_up_the_others(unit, member, due_session):
+    # A unit whose name slipped in with a line break before names were checked:
+    # its e-mail header is refused. The other unit's reminder still goes out.
+    broken = SessionFactory(starts_at=timezone.now() + timedelta(days=1))
+    MembershipFactory(unit=broken.unit)
+    Unit.objects.filter(pk=broken.unit_id).update(name="Line one\nBcc: someone@example.org")
+
+    assert services.reminders_send_due() == 1
+    assert [m.to for m in mail.outbox] == [[member.email]]
+    broken.refresh_from_db()
+    due_session.refresh_from_db()
+    # The failed one is handed back, to be tried again on the next run.
+    assert broken.reminder_sent_at is None
+    assert due_session.reminder_sent_at is not None

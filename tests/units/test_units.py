@@ -159,3 +159,38 @@ def test_a_facilitator_creates_a_programme_then_a_unit_in_it(client_for, facilit
     assert c.get(response["Location"]).context["form"].initial["programme"] == programme
     c.post(reverse("units:create"), _unit_data(programme=programme.pk))
     assert c.get(reverse("units:programme_detail", args=[programme.slug])).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["Line one\nBcc: someone@example.org", "Tab\there", "A\u2028B"])
+def test_a_unit_name_is_one_line(client_for, unit, facilitator, name):
+    response = client_for(facilitator).post(
+        reverse("units:edit", args=[unit.slug]),
+        _unit_data(name=name, planned_start=unit.planned_start, planned_end=unit.planned_end),
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"] == [
+        "Use a single line, without line breaks or tabs."
+    ]
+    unit.refresh_from_db()
+    assert unit.name != name
+
+
+def test_a_programme_name_is_one_line(client_for, facilitator):
+    response = client_for(facilitator).post(
+        reverse("units:programme_create"), {"name": "Armoede\r\nSubject: spam"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"] == [
+        "Use a single line, without line breaks or tabs."
+    ]
+    assert not Programme.objects.exists()
+
+
+def test_the_services_refuse_a_name_on_two_lines_too(facilitator):
+    from django.core.exceptions import ValidationError
+
+    from units import services
+
+    with pytest.raises(ValidationError) as error:
+        services.programme_create(name="Two\nlines", creator=facilitator)
+    assert error.value.message_dict == {"name": ["Use a single line, without line breaks or tabs."]}

@@ -58,6 +58,7 @@ def members(request, slug):
             .order_by("-created_at")
         )
         context["invitation_form"] = InvitationForm()
+        context["email_max_attempts"] = services.INVITATION_EMAIL_MAX_ATTEMPTS
     return render(request, "units/members.html", context)
 
 
@@ -145,7 +146,8 @@ def invitation_create(request, slug):
         else:
             messages.success(
                 request,
-                _("An invitation has been sent to %(email)s.") % {"email": invitation.email},
+                _("The invitation to %(email)s has been made; its e-mail is on its way.")
+                % {"email": invitation.email},
             )
             return redirect("units:members", slug=slug)
     return render(
