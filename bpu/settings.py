@@ -129,7 +129,25 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# The client's address, through django-ipware. Each of the PROXY_COUNT reverse
+# proxies in front appends the address it saw to X-Forwarded-For, so the client
+# is the PROXY_COUNT-th entry from the right; entries further left come from the
+# client and may be forged. ipware counts the proxies listed in the header, i.e.
+# all but the one that connects to us, and must not give up on a longer header.
+# Without proxies the header is ignored: anyone can send it.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        f"PROXY_COUNT is {PROXY_COUNT}; set it to the number of reverse proxies in front "
+        "of the app (0 when clients connect directly)."
+    )
+if PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_COUNT = None
 
 # Sessions expire after 8 hours without a visit (the cookie is renewed on every request).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)

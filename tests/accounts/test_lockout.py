@@ -1,6 +1,13 @@
 """The lock-out counts failed logins per e-mail address, whatever its case."""
 
+import functools
+import json
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings as django_settings
 from django.db import IntegrityError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
@@ -139,3 +146,99 @@ def test_the_migration_stops_on_addresses_that_differ_only_in_case(migrator):
         "them (admin or shell), then run the migration again."
     )
     OldUser.objects.filter(email="Anna@Example.org").delete()
+
+
+# --- Behind reverse proxies: the client's address from X-Forwarded-For ----------------
+
+PROXY_SETTINGS = (
+    "AXES_IPWARE_PROXY_COUNT",
+    "AXES_IPWARE_META_PRECEDENCE_ORDER",
+    "IPWARE_STRICT",
+)
+
+
+@functools.cache
+def _fresh_settings(env_items: tuple, names: tuple) -> dict:
+    """The values of these settings when the app starts with this environment."""
+    code = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        f"print(json.dumps({{n: getattr(settings, n, None) for n in {list(names)!r}}}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, **dict(env_items)},
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=django_settings.BASE_DIR,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def proxies(settings):
+    """Configures the lock-out as the app would start with PROXY_COUNT=n."""
+
+    def configure(count: int):
+        values = _fresh_settings((("PROXY_COUNT", str(count)),), PROXY_SETTINGS)
+        for name, value in values.items():
+            setattr(settings, name, value)
+
+    return configure
+
+
+PROXY = "172.18.0.5"  # the reverse proxy, as the app sees it
+
+
+def _via_proxy(email, password, forwarded_for):
+    return Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded_for).post(
+        reverse("accounts:login"), {"username": email, "password": password}
+    )
+
+
+def test_behind_one_proxy_each_client_address_is_locked_out_separately(
+    db, password, settings, proxies
+):
+    proxies(1)
+    UserFactory(email="anna@example.org")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _via_proxy("anna@example.org", "wrong", "81.2.69.142")
+    assert _via_proxy("anna@example.org", password, "81.2.69.142").status_code == 429
+    # Anna herself, from another address behind the same proxy, is not locked out.
+    assert _via_proxy("anna@example.org", password, "81.2.69.160").status_code == 302
+
+
+def test_behind_one_proxy_a_forged_header_does_not_dodge_the_lock_out(
+    db, password, settings, proxies
+):
+    proxies(1)
+    UserFactory(email="anna@example.org")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _via_proxy("anna@example.org", "wrong", "81.2.69.142")
+    # The attacker sends his own X-Forwarded-For; the proxy appends the real address.
+    assert _via_proxy("anna@example.org", password, "8.8.8.8, 81.2.69.142").status_code == 429
+
+
+def test_behind_two_proxies_the_client_is_second_from_the_right(db, password, settings, proxies):
+    proxies(2)
+    UserFactory(email="anna@example.org")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _via_proxy("anna@example.org", "wrong", "8.8.8.8, 81.2.69.142, 10.0.0.2")
+    assert _via_proxy("anna@example.org", password, "81.2.69.142, 10.0.0.2").status_code == 429
+    assert _via_proxy("anna@example.org", password, "81.2.69.160, 10.0.0.2").status_code == 302
+
+
+def test_without_proxies_the_header_is_ignored(db, password, settings, proxies):
+    proxies(0)
+    UserFactory(email="anna@example.org")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _via_proxy("anna@example.org", "wrong", "81.2.69.142")
+    # A different forged header is still the same (direct) client.
+    assert _via_proxy("anna@example.org", password, "81.2.69.160").status_code == 429
+
+
+@pytest.mark.parametrize("header", ["not-an-address", "", "81.2.69.142, ,", "999.1.1.1"])
+def test_behind_a_proxy_a_malformed_header_counts_as_the_proxy(db, password, proxies, header):
+    proxies(1)
+    UserFactory(email="anna@example.org")
+    assert _via_proxy("anna@example.org", password, header).status_code == 302
