@@ -244,8 +244,30 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", de
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
+# A job gets the soft limit to give up cleanly (a report is marked failed), then
+# the hard limit stops it. Celery refuses to send a job whose soft limit is not
+# below its hard limit, so such a pair must stop the start, not every report.
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
-CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+if CELERY_TASK_TIME_LIMIT < 2:
+    raise ImproperlyConfigured(
+        f"CELERY_TASK_TIME_LIMIT must be at least 2 seconds, not {CELERY_TASK_TIME_LIMIT}."
+    )
+# Unset, the soft limit comes a fifth of the hard limit earlier (300 -> 240).
+CELERY_TASK_SOFT_TIME_LIMIT = env.int(
+    "CELERY_TASK_SOFT_TIME_LIMIT",
+    default=CELERY_TASK_TIME_LIMIT - max(1, CELERY_TASK_TIME_LIMIT // 5),
+)
+if CELERY_TASK_SOFT_TIME_LIMIT <= 0:
+    raise ImproperlyConfigured(
+        "CELERY_TASK_SOFT_TIME_LIMIT must be a positive number of seconds, "
+        f"not {CELERY_TASK_SOFT_TIME_LIMIT}."
+    )
+if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"CELERY_TASK_SOFT_TIME_LIMIT ({CELERY_TASK_SOFT_TIME_LIMIT} s) must be below "
+        f"CELERY_TASK_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT} s): the soft limit lets a job "
+        "give up cleanly before the hard limit stops it."
+    )
 # Long jobs must not be lost: acknowledge after the work is done, hand a task
 # back to the queue when its worker dies, take one task at a time.
 CELERY_TASK_ACKS_LATE = True
