@@ -320,9 +320,20 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "client_errors_without_traceback": {"()": "bpu.log_filters.ClientErrorsWithoutTraceback"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["client_errors_without_traceback"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Only our handler: Django's defaults would print requests a second time
+        # (with DEBUG) and mail errors to ADMINS (none are set).
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"level": "WARNING"},
         # WeasyPrint logs every layout step at INFO.
         "weasyprint": {"level": "WARNING"},
