@@ -302,13 +302,22 @@ REPORTS_RESEND_AFTER_MINUTES = env.int("REPORTS_RESEND_AFTER_MINUTES", default=1
 REPORTS_MAX_ATTEMPTS = env.int("REPORTS_MAX_ATTEMPTS", default=3)
 REPORTS_RENDER_STEP_DELAY = env.float("REPORTS_RENDER_STEP_DELAY", default=0.0)
 
+# /healthz/details (database, broker) answers requests carrying this token as
+# "Authorization: Bearer <token>", and administrators; /healthz names nothing.
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
+if HEALTHZ_TOKEN and len(HEALTHZ_TOKEN) < 20:
+    raise ImproperlyConfigured(
+        "HEALTHZ_TOKEN is too short to keep the health details private: use at least 20 "
+        "random characters, or leave it empty to show them to administrators only."
+    )
+
 # Security: strict in production, relaxed for plain-HTTP development.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/details$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -20,7 +20,9 @@ def _start(env: dict, *names):
         "import json, django; from django.conf import settings; django.setup(); "
         f"print(json.dumps({{n: getattr(settings, n) for n in {list(names)!r}}}))"
     )
-    base = {k: v for k, v in os.environ.items() if k not in (*LIMITS, "PROXY_COUNT")}
+    base = {
+        k: v for k, v in os.environ.items() if k not in (*LIMITS, "PROXY_COUNT", "HEALTHZ_TOKEN")
+    }
     out = subprocess.run(
         [sys.executable, "-c", code],
         env={**base, **env},
@@ -103,4 +105,14 @@ def test_a_negative_proxy_count_stops_the_start():
     assert _error(stderr) == (
         "django.core.exceptions.ImproperlyConfigured: PROXY_COUNT is -1; set it to the number "
         "of reverse proxies in front of the app (0 when clients connect directly)."
+    )
+
+
+def test_a_short_healthz_token_stops_the_start():
+    returncode, _values, stderr = _start({"HEALTHZ_TOKEN": "short"}, "HEALTHZ_TOKEN")
+    assert returncode == 1
+    assert _error(stderr) == (
+        "django.core.exceptions.ImproperlyConfigured: HEALTHZ_TOKEN is too short to keep the "
+        "health details private: use at least 20 random characters, or leave it empty to show "
+        "them to administrators only."
     )
