@@ -1,8 +1,14 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def email_normalise(email: str) -> str:
+    """The one spelling of an address that is stored, looked up and counted for lock-outs."""
+    return (email or "").strip().lower()
 
 
 class UserManager(BaseUserManager):
@@ -11,7 +17,7 @@ class UserManager(BaseUserManager):
     def _create_user(self, email, password, **extra_fields):
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user = self.model(email=email_normalise(email), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -61,13 +67,26 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["full_name", "email"]
+        constraints = [
+            # Addresses are stored in lower case (save()); this keeps it that way
+            # for writes that bypass save(), such as QuerySet.update().
+            models.UniqueConstraint(
+                Lower("email"),
+                name="accounts_user_email_lower_unique",
+                violation_error_message=_("A person with this e-mail address already exists."),
+            ),
+        ]
 
     def __str__(self):
         return self.full_name or self.email
 
     def clean(self):
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = email_normalise(self.email)
+
+    def save(self, *args, **kwargs):
+        self.email = email_normalise(self.email)
+        super().save(*args, **kwargs)
 
     def get_full_name(self):
         return self.full_name or self.email

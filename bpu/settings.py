@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body (CSRF reads POST); after the language is chosen.
+    "bpu.request_size.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -125,9 +127,29 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+# Counted per stored spelling of the address: a change of case is the same account.
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# The client's address, through django-ipware. Each of the PROXY_COUNT reverse
+# proxies in front appends the address it saw to X-Forwarded-For, so the client
+# is the PROXY_COUNT-th entry from the right; entries further left come from the
+# client and may be forged. ipware counts the proxies listed in the header, i.e.
+# all but the one that connects to us, and must not give up on a longer header.
+# Without proxies the header is ignored: anyone can send it.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        f"PROXY_COUNT is {PROXY_COUNT}; set it to the number of reverse proxies in front "
+        "of the app (0 when clients connect directly)."
+    )
+if PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_COUNT = None
 
 # Sessions expire after 8 hours without a visit (the cookie is renewed on every request).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
@@ -164,7 +186,11 @@ STORAGES = {
     },
 }
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# The largest request body: one upload plus the rest of its form. Larger bodies
+# are refused before they are read (bpu.request_size); keep the proxy's limit
+# (nginx client_max_body_size) at this size too.
+REQUEST_MAX_BYTES = UPLOAD_MAX_BYTES + 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # E-mail: printed to the console in development.
@@ -224,8 +250,30 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", de
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
+# A job gets the soft limit to give up cleanly (a report is marked failed), then
+# the hard limit stops it. Celery refuses to send a job whose soft limit is not
+# below its hard limit, so such a pair must stop the start, not every report.
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
-CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+if CELERY_TASK_TIME_LIMIT < 2:
+    raise ImproperlyConfigured(
+        f"CELERY_TASK_TIME_LIMIT must be at least 2 seconds, not {CELERY_TASK_TIME_LIMIT}."
+    )
+# Unset, the soft limit comes a fifth of the hard limit earlier (300 -> 240).
+CELERY_TASK_SOFT_TIME_LIMIT = env.int(
+    "CELERY_TASK_SOFT_TIME_LIMIT",
+    default=CELERY_TASK_TIME_LIMIT - max(1, CELERY_TASK_TIME_LIMIT // 5),
+)
+if CELERY_TASK_SOFT_TIME_LIMIT <= 0:
+    raise ImproperlyConfigured(
+        "CELERY_TASK_SOFT_TIME_LIMIT must be a positive number of seconds, "
+        f"not {CELERY_TASK_SOFT_TIME_LIMIT}."
+    )
+if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"CELERY_TASK_SOFT_TIME_LIMIT ({CELERY_TASK_SOFT_TIME_LIMIT} s) must be below "
+        f"CELERY_TASK_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT} s): the soft limit lets a job "
+        "give up cleanly before the hard limit stops it."
+    )
 # Long jobs must not be lost: acknowledge after the work is done, hand a task
 # back to the queue when its worker dies, take one task at a time.
 CELERY_TASK_ACKS_LATE = True
@@ -259,13 +307,22 @@ REPORTS_RESEND_AFTER_MINUTES = env.int("REPORTS_RESEND_AFTER_MINUTES", default=1
 REPORTS_MAX_ATTEMPTS = env.int("REPORTS_MAX_ATTEMPTS", default=3)
 REPORTS_RENDER_STEP_DELAY = env.float("REPORTS_RENDER_STEP_DELAY", default=0.0)
 
+# /healthz/details (database, broker) answers requests carrying this token as
+# "Authorization: Bearer <token>", and administrators; /healthz names nothing.
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
+if HEALTHZ_TOKEN and len(HEALTHZ_TOKEN) < 20:
+    raise ImproperlyConfigured(
+        "HEALTHZ_TOKEN is too short to keep the health details private: use at least 20 "
+        "random characters, or leave it empty to show them to administrators only."
+    )
+
 # Security: strict in production, relaxed for plain-HTTP development.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/details$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -277,9 +334,20 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "client_errors_without_traceback": {"()": "bpu.log_filters.ClientErrorsWithoutTraceback"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["client_errors_without_traceback"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Only our handler: Django's defaults would print requests a second time
+        # (with DEBUG) and mail errors to ADMINS (none are set).
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"level": "WARNING"},
         # WeasyPrint logs every layout step at INFO.
         "weasyprint": {"level": "WARNING"},

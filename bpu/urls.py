@@ -5,6 +5,7 @@ from . import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/details", views.healthz_details, name="healthz_details"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("units/<slug:slug>/phases/", include("phases.urls")),

@@ -1,4 +1,5 @@
 import logging
+import secrets
 import sys
 
 from django.conf import settings
@@ -39,7 +40,32 @@ def _broker_ok() -> bool:
 @require_GET
 @transaction.non_atomic_requests
 def healthz(request):
+    """Liveness, for the load balancer and Docker: the process and its database answer.
+
+    Names no components (anyone can ask) and ignores the broker: pages work
+    while it is down, and restarting web would not bring it back.
+    """
+    if _database_ok():
+        return JsonResponse({"status": "ok"})
+    return JsonResponse({"status": "down"}, status=503)
+
+
+def _may_see_health_details(request) -> bool:
+    """With the HEALTHZ_TOKEN as a bearer token (monitoring, CI), or as an administrator."""
+    token = settings.HEALTHZ_TOKEN
+    sent = request.headers.get("Authorization", "")
+    if token and sent.startswith("Bearer "):
+        return secrets.compare_digest(sent.removeprefix("Bearer ").encode(), token.encode())
+    return request.user.is_authenticated and request.user.is_staff
+
+
+@never_cache
+@require_GET
+@transaction.non_atomic_requests
+def healthz_details(request):
     """Database and (when configured) broker reachable: 200, otherwise 503."""
+    if not _may_see_health_details(request):
+        return JsonResponse({"status": "forbidden"}, status=403)
     checks = {"database": "ok" if _database_ok() else "down"}
     if settings.CELERY_BROKER_URL:
         checks["broker"] = "ok" if _broker_ok() else "down"

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from bpu.downloads import private_download
 from units.access import ROLE_PERMS, Perm, UnitAccess, get_programme_for_user, get_unit_access
 from units.models import Membership, Programme, Unit
 
@@ -167,6 +168,7 @@ def report_status(request, slug, scope, pk):
     return _page(request, s, "reports/_status.html", {"report": report})
 
 
+@private_download
 @login_required
 def report_download(request, slug, scope, pk):
     s = _scope(request, slug, scope)

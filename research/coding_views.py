@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
+from bpu.downloads import private_download
 from units.access import Perm, get_unit_access
 
 from . import coding
@@ -241,6 +242,7 @@ def theme_edit(request, slug, pk):
 # --- Export --------------------------------------------------------------------------------
 
 
+@private_download
 @require_GET
 def fragments_export(request, slug):
     """All coded passages of the unit as CSV (UTF-8 with BOM so that Excel reads it)."""

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
+from bpu.downloads import private_download
 from units.access import Perm, get_unit_access
 
 from . import exporting
@@ -274,6 +275,7 @@ def import_confirm(request, slug, pk):
 # --- Export ------------------------------------------------------------------------
 
 
+@private_download
 @require_GET
 def export(request, slug):
     access = get_unit_access(request.user, slug, Perm.MANAGE_RESEARCH)

@@ -90,3 +90,16 @@ def test_the_image_runs_as_an_unprivileged_user_with_what_weasyprint_needs():
     assert "pip install -c constraints.txt ." in dockerfile
     assert "collectstatic" in dockerfile
     assert re.search(r"^USER bpu$", dockerfile, re.M)
+
+
+def test_docker_checks_liveness_and_ci_reads_the_details_with_the_token():
+    healthcheck = " ".join(SERVICES["web"]["healthcheck"]["test"])
+    assert "'http://127.0.0.1:8000/healthz'" in healthcheck
+    ci = (ROOT / ".ci/run").read_text()
+    assert 'HEALTHZ_TOKEN="ci-health-' in ci
+    assert (
+        'curl -fsS -H "Authorization: Bearer $HEALTHZ_TOKEN" http://127.0.0.1:8765/healthz/details'
+        in ci
+    )
+    for name in ("web", "worker", "beat", "migrate"):
+        assert SERVICES[name]["environment"]["HEALTHZ_TOKEN"] == "${HEALTHZ_TOKEN:-}"

@@ -61,6 +61,8 @@ def unit_kwargs(**extra):
 # --- The table: one line per URL name ---------------------------------------------
 EXPECTED: dict[str, Url] = {
     "healthz": Url(PUBLIC, NOT_ALLOWED),
+    # Or with the HEALTHZ_TOKEN (tests/test_health.py).
+    "healthz_details": Url(STAFF, NOT_ALLOWED),
     "admin:index": Url(STAFF, STAFF),
     # accounts
     "accounts:login": Url(PUBLIC, PUBLIC),

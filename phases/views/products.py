@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bpu.downloads import private_download
 from units.access import Perm, get_unit_access
 
 from .. import services
@@ -97,6 +98,7 @@ def product_delete(request, slug, pk):
     return redirect(_url("products", access.unit))
 
 
+@private_download
 @login_required
 def product_file_download(request, slug, pk):
     access = get_unit_access(request.user, slug, Perm.VIEW)

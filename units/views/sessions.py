@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from bpu.downloads import private_download
+
 from .. import calendar, selectors, services
 from ..access import Perm, get_unit_access
 from ..forms import AgendaItemForm, AttendanceForm, NotesForm, SessionForm, SessionSeriesForm
@@ -255,6 +257,7 @@ def agenda_move(request, slug, pk, item_pk):
     return redirect(item.session)
 
 
+@private_download
 @login_required
 def session_ics(request, slug, pk):
     access = get_unit_access(request.user, slug)

@@ -1,0 +1,118 @@
+"""Settings that cannot work refuse to start, with a message that says what to change.
+
+Each case starts the settings in a fresh process with its own environment.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings as django_settings
+
+LIMITS = ("CELERY_TASK_TIME_LIMIT", "CELERY_TASK_SOFT_TIME_LIMIT")
+
+
+def _start(env: dict, *names):
+    """Start the settings with this environment: (exit code, setting values, stderr)."""
+    code = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        f"print(json.dumps({{n: getattr(settings, n) for n in {list(names)!r}}}))"
+    )
+    base = {
+        k: v for k, v in os.environ.items() if k not in (*LIMITS, "PROXY_COUNT", "HEALTHZ_TOKEN")
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        cwd=django_settings.BASE_DIR,
+    )
+    values = json.loads(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else None
+    return out.returncode, values, out.stderr
+
+
+def _error(stderr: str) -> str:
+    """The last line of the traceback: the exception and its message."""
+    return stderr.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, {"CELERY_TASK_TIME_LIMIT": 300, "CELERY_TASK_SOFT_TIME_LIMIT": 240}),
+        # Only the hard limit set: the soft limit follows it (a fifth earlier).
+        (
+            {"CELERY_TASK_TIME_LIMIT": "120"},
+            {"CELERY_TASK_TIME_LIMIT": 120, "CELERY_TASK_SOFT_TIME_LIMIT": 96},
+        ),
+        (
+            {"CELERY_TASK_TIME_LIMIT": "2"},
+            {"CELERY_TASK_TIME_LIMIT": 2, "CELERY_TASK_SOFT_TIME_LIMIT": 1},
+        ),
+        (
+            {"CELERY_TASK_TIME_LIMIT": "600", "CELERY_TASK_SOFT_TIME_LIMIT": "590"},
+            {"CELERY_TASK_TIME_LIMIT": 600, "CELERY_TASK_SOFT_TIME_LIMIT": 590},
+        ),
+    ],
+    ids=["defaults", "hard-only", "smallest", "both"],
+)
+def test_task_time_limits_that_work(env, expected):
+    returncode, values, stderr = _start(env, *LIMITS)
+    assert returncode == 0, stderr
+    assert values == expected
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"CELERY_TASK_TIME_LIMIT": "300", "CELERY_TASK_SOFT_TIME_LIMIT": "300"},
+            "CELERY_TASK_SOFT_TIME_LIMIT (300 s) must be below CELERY_TASK_TIME_LIMIT (300 s): "
+            "the soft limit lets a job give up cleanly before the hard limit stops it.",
+        ),
+        (
+            {"CELERY_TASK_TIME_LIMIT": "120", "CELERY_TASK_SOFT_TIME_LIMIT": "240"},
+            "CELERY_TASK_SOFT_TIME_LIMIT (240 s) must be below CELERY_TASK_TIME_LIMIT (120 s): "
+            "the soft limit lets a job give up cleanly before the hard limit stops it.",
+        ),
+        (
+            {"CELERY_TASK_TIME_LIMIT": "0"},
+            "CELERY_TASK_TIME_LIMIT must be at least 2 seconds, not 0.",
+        ),
+        (
+            {"CELERY_TASK_TIME_LIMIT": "1"},
+            "CELERY_TASK_TIME_LIMIT must be at least 2 seconds, not 1.",
+        ),
+        (
+            {"CELERY_TASK_SOFT_TIME_LIMIT": "-5"},
+            "CELERY_TASK_SOFT_TIME_LIMIT must be a positive number of seconds, not -5.",
+        ),
+    ],
+    ids=["soft-equals-hard", "soft-above-hard", "hard-zero", "hard-one", "soft-negative"],
+)
+def test_task_time_limits_that_cannot_work_stop_the_start(env, message):
+    returncode, _values, stderr = _start(env, *LIMITS)
+    assert returncode == 1
+    assert _error(stderr) == f"django.core.exceptions.ImproperlyConfigured: {message}"
+
+
+def test_a_negative_proxy_count_stops_the_start():
+    returncode, _values, stderr = _start({"PROXY_COUNT": "-1"}, "PROXY_COUNT")
+    assert returncode == 1
+    assert _error(stderr) == (
+        "django.core.exceptions.ImproperlyConfigured: PROXY_COUNT is -1; set it to the number "
+        "of reverse proxies in front of the app (0 when clients connect directly)."
+    )
+
+
+def test_a_short_healthz_token_stops_the_start():
+    returncode, _values, stderr = _start({"HEALTHZ_TOKEN": "short"}, "HEALTHZ_TOKEN")
+    assert returncode == 1
+    assert _error(stderr) == (
+        "django.core.exceptions.ImproperlyConfigured: HEALTHZ_TOKEN is too short to keep the "
+        "health details private: use at least 20 random characters, or leave it empty to show "
+        "them to administrators only."
+    )
