@@ -218,7 +218,7 @@ def test_a_version_is_compared_with_the_previous_one(client_for, member, unit):
 # --- Programme comparison pages -------------------------------------------------------
 
 
-def test_programme_reports_for_those_who_see_the_programme(
+def test_programme_reports_for_those_who_see_its_research(
     client_for, unit, researcher, member, outsider
 ):
     programme = ProgrammeFactory()
@@ -231,26 +231,31 @@ def test_programme_reports_for_those_who_see_the_programme(
     )
     request_url = reverse("programme_reports:request", kwargs={"slug": programme.slug})
 
-    assert list_url in client_for(member).get(_url("list", unit)).content.decode()
-    assert client_for(member).get(list_url).status_code == 200
-    assert client_for(member).get(download_url).status_code == 200
+    # A member without the research permission: the statistics stay closed to them.
+    assert list_url not in client_for(member).get(_url("list", unit)).content.decode()
+    assert client_for(member).get(list_url).status_code == 403
+    assert client_for(member).get(download_url).status_code == 403
     assert (
         client_for(member).post(request_url, {"kind": "comparison", "language": "en"}).status_code
         == 403
     )
     assert client_for(outsider).get(list_url).status_code == 404
     assert client_for(outsider).get(download_url).status_code == 404
+    assert list_url in client_for(researcher).get(_url("list", unit)).content.decode()
+    assert client_for(researcher).get(download_url).status_code == 200
     page = client_for(researcher).get(list_url).content.decode()
     assert request_url in page
 
 
-def test_a_researcher_of_one_unit_asks_for_the_programme_comparison(
+def test_a_researcher_of_every_unit_asks_for_the_programme_comparison(
     client_for, unit, researcher, monkeypatch, django_capture_on_commit_callbacks
 ):
     programme = ProgrammeFactory()
     unit.programme = programme
     unit.save()
-    MembershipFactory(unit=UnitFactory(programme=programme), role=Role.PROFESSIONAL)
+    other = UnitFactory(programme=programme)
+    MembershipFactory(unit=other, role=Role.PROFESSIONAL)
+    MembershipFactory(unit=other, user=researcher, role=Role.RESEARCHER)
     monkeypatch.setattr("reports.services.report_send", lambda **kw: None)
 
     with django_capture_on_commit_callbacks(execute=True):
