@@ -30,6 +30,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from collections import Counter
 from pathlib import Path
 
@@ -235,7 +236,7 @@ def drill_redis(probe_factory, researcher, database_env) -> dict:
         status, text, headers = researcher.csrf_post(
             f"/units/{UNIT}/reports/",
             f"/units/{UNIT}/reports/request/",
-            {"kind": "baseline", "language": "nl"},
+            {"kind": "baseline", "language": "nl", "token": str(uuid.uuid4())},
         )
         requested = status
         time.sleep(3)

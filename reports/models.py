@@ -90,6 +90,9 @@ class Report(models.Model):
         related_name="+",
     )
     requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    # The one-time token of the form that asked for it: the same form sent twice
+    # (a double click, a resent POST) finds this report instead of making another.
+    request_token = models.UUIDField(_("request token"), null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("task sent"), null=True, blank=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -122,6 +125,11 @@ class Report(models.Model):
                 fields=["programme", "kind", "version"],
                 condition=Q(programme__isnull=False),
                 name="report_version_unique_in_programme",
+            ),
+            models.UniqueConstraint(
+                fields=["requested_by", "request_token"],
+                condition=Q(request_token__isnull=False),
+                name="report_request_token_once",
             ),
         ]
         indexes = [models.Index(fields=["status", "requested_at"], name="report_status_requested")]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+import uuid
 from datetime import timedelta
 from functools import partial
 
@@ -20,7 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -63,31 +64,58 @@ def _check_request(*, unit, programme, kind, language) -> None:
 
 @transaction.atomic
 def report_request(
-    *, unit=None, programme=None, kind: str, language: str, actor, send: bool = True
+    *,
+    unit=None,
+    programme=None,
+    kind: str,
+    language: str,
+    actor,
+    send: bool = True,
+    token: uuid.UUID | None = None,
 ) -> Report:
     """Store a queued report (the next version of its kind) and send its task on commit.
 
     ``send=False`` is for callers that render it themselves (the command, the demo).
+    ``token`` is the request form's one-time token: a request with a token this
+    person already used returns the report that token made, and changes nothing.
     """
     _check_request(unit=unit, programme=programme, kind=kind, language=language)
-    # Lock the owner so that two requests at once get different version numbers.
+    # Lock the owner so that two requests at once get different version numbers, and
+    # a form sent twice at once is seen as such by the second.
     if unit is not None:
         Unit.objects.select_for_update().filter(pk=unit.pk).first()
     else:
         Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    if token is not None:
+        earlier = _requested_with(actor, token)
+        if earlier is not None:
+            return earlier
     latest = Report.objects.for_owner(unit=unit, programme=programme).filter(kind=kind)
     version = (latest.aggregate(v=Max("version"))["v"] or 0) + 1
-    report = Report.objects.create(
-        unit=unit,
-        programme=programme,
-        kind=kind,
-        language=language,
-        version=version,
-        requested_by=actor,
-    )
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                unit=unit,
+                programme=programme,
+                kind=kind,
+                language=language,
+                version=version,
+                requested_by=actor,
+                request_token=token,
+            )
+    except IntegrityError:
+        # The same token sent at the same moment for another owner: not a second report.
+        earlier = _requested_with(actor, token) if token is not None else None
+        if earlier is None:
+            raise
+        return earlier
     if send:
         transaction.on_commit(partial(report_send, report_id=report.pk))
     return report
+
+
+def _requested_with(actor, token) -> Report | None:
+    return Report.objects.filter(requested_by=actor, request_token=token).first()
 
 
 def report_send(*, report_id: int, countdown: int | None = None) -> bool:

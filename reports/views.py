@@ -154,6 +154,8 @@ def report_request_view(request, slug, scope):
     s = _scope(request, slug, scope, Perm.MANAGE_REPORTS)
     form = ReportRequestForm(request.POST, programme=s.programme is not None)
     if not form.is_valid():
+        if "token" in form.errors:
+            form.renew_token()
         return _list_page(request, s, form=form, status=400)
     try:
         report = report_request(
@@ -162,6 +164,7 @@ def report_request_view(request, slug, scope):
             kind=form.cleaned_data["kind"],
             language=form.cleaned_data["language"],
             actor=request.user,
+            token=form.cleaned_data["token"],
         )
     except ValidationError as exc:
         form.add_error(None, exc)

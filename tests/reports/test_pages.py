@@ -1,5 +1,7 @@
 """The report pages: who may see, ask for, write and download what."""
 
+import uuid
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
@@ -108,7 +110,8 @@ def test_a_researcher_asks_for_a_report_and_it_is_queued(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(researcher).post(
-            _url("request", unit), {"kind": "baseline", "language": "nl"}
+            _url("request", unit),
+            {"kind": "baseline", "language": "nl", "token": str(uuid.uuid4())},
         )
 
     assert response.status_code == 302
@@ -261,7 +264,7 @@ def test_a_researcher_of_every_unit_asks_for_the_programme_comparison(
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(researcher).post(
             reverse("programme_reports:request", kwargs={"slug": programme.slug}),
-            {"kind": "comparison", "language": "en"},
+            {"kind": "comparison", "language": "en", "token": str(uuid.uuid4())},
         )
 
     assert response.status_code == 302
