@@ -280,7 +280,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Redis redelivers unacknowledged tasks after the visibility timeout; it must
-# be longer than the longest task or a slow task would run twice.
+# be longer than the longest task or a slow task would run twice. A worker killed
+# as a whole is not waited for that long: its render's heartbeat stops, and the
+# resend run (every minute) sends the report again (REPORTS_STALE_AFTER_SECONDS).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 4}
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -296,14 +298,20 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "units.send_waiting_invitation_emails",
         "schedule": 5 * 60,
     },
-    # Report requests the broker never got, and renders whose worker died.
-    "reports-resend-stale": {"task": "reports.resend_stale_reports", "schedule": 5 * 60},
+    # Report requests the broker never got, and renders whose worker died (one
+    # indexed query a minute; it bounds how long a dead render waits, see below).
+    "reports-resend-stale": {"task": "reports.resend_stale_reports", "schedule": 60},
 }
 
 # Reports: a queued request is re-sent after this many minutes; a render gives
 # up as failed after this many attempts. The step delay slows rendering down for
 # the test that kills a worker mid-render; it is 0 everywhere else.
 REPORTS_RESEND_AFTER_MINUTES = env.int("REPORTS_RESEND_AFTER_MINUTES", default=10)
+# A live render touches its heartbeat every REPORTS_HEARTBEAT_SECONDS; one silent
+# for REPORTS_STALE_AFTER_SECONDS is taken for dead (worker killed, database gone)
+# and sent again by the next resend run: at most stale + 60 s (docs/reliability.md).
+REPORTS_HEARTBEAT_SECONDS = env.float("REPORTS_HEARTBEAT_SECONDS", default=15.0)
+REPORTS_STALE_AFTER_SECONDS = env.int("REPORTS_STALE_AFTER_SECONDS", default=120)
 REPORTS_MAX_ATTEMPTS = env.int("REPORTS_MAX_ATTEMPTS", default=3)
 REPORTS_RENDER_STEP_DELAY = env.float("REPORTS_RENDER_STEP_DELAY", default=0.0)
 

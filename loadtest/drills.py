@@ -30,6 +30,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from collections import Counter
 from pathlib import Path
 
@@ -235,7 +236,7 @@ def drill_redis(probe_factory, researcher, database_env) -> dict:
         status, text, headers = researcher.csrf_post(
             f"/units/{UNIT}/reports/",
             f"/units/{UNIT}/reports/request/",
-            {"kind": "baseline", "language": "nl"},
+            {"kind": "baseline", "language": "nl", "token": str(uuid.uuid4())},
         )
         requested = status
         time.sleep(3)
@@ -247,7 +248,7 @@ def drill_redis(probe_factory, researcher, database_env) -> dict:
         time.sleep(2)
     report = latest_report(database_env)
     state_while_down = report["status"]
-    # What beat's 5-minute "reports-resend-stale" entry does, triggered now.
+    # What beat's 1-minute "reports-resend-stale" entry does, triggered now.
     sh(f"{BIN / 'celery'} -A bpu call reports.resend_stale_reports", env=database_env)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:

@@ -1,5 +1,7 @@
 """Forms check the shape of input; the services check the rules."""
 
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -10,11 +12,26 @@ from .models import UNIT_KINDS, Kind, ReportNarrative
 class ReportRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Report"))
     language = forms.ChoiceField(label=_("Language of the report"), choices=settings.LANGUAGES)
+    # One token per rendered form: sending the same form again makes no second report.
+    token = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("This form was incomplete: send it again."),
+            "invalid": _("This form was incomplete: send it again."),
+        },
+    )
 
     def __init__(self, *args, programme: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("token", uuid.uuid4())
         kinds = [Kind.COMPARISON] if programme else list(UNIT_KINDS)
         self.fields["kind"].choices = [(k.value, k.label) for k in kinds]
+
+    def renew_token(self) -> None:
+        """Shown again after a broken token: a new one, so that sending it again works."""
+        self.data = self.data.copy()
+        self.data["token"] = str(uuid.uuid4())
 
 
 class NarrativeForm(forms.ModelForm):

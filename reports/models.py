@@ -90,8 +90,17 @@ class Report(models.Model):
         related_name="+",
     )
     requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    # The one-time token of the form that asked for it: the same form sent twice
+    # (a double click, a resent POST) finds this report instead of making another.
+    request_token = models.UUIDField(_("request token"), null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("task sent"), null=True, blank=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    # A render in progress touches this every few seconds (and at each progress step):
+    # one that stopped touching it has no live worker, and is sent again.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    # The task (message) rendering it: the same message delivered again means its
+    # worker lost it; another message finds a live render and leaves it alone.
+    render_task = models.CharField(_("rendering task"), max_length=64, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.TextField(_("reason it failed"), blank=True)
@@ -122,6 +131,11 @@ class Report(models.Model):
                 fields=["programme", "kind", "version"],
                 condition=Q(programme__isnull=False),
                 name="report_version_unique_in_programme",
+            ),
+            models.UniqueConstraint(
+                fields=["requested_by", "request_token"],
+                condition=Q(request_token__isnull=False),
+                name="report_request_token_once",
             ),
         ]
         indexes = [models.Index(fields=["status", "requested_at"], name="report_status_requested")]

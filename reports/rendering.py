@@ -3,6 +3,11 @@
 WeasyPrint only gets the app's own static files: its URL fetcher refuses the
 network and every file outside the static directories, so nothing in a
 report's data can make the worker read /etc/passwd or call another host.
+
+A "/static/<name>" URL is what ``{% static %}`` wrote: the source name in
+development, the hashed name of the manifest storage in production (DEBUG=0),
+which exists only in STATIC_ROOT after collectstatic. Both are looked up where
+that storage keeps them.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -42,6 +48,17 @@ def _inside(path: Path, roots: list[Path]) -> bool:
     return any(path == root or root in path.parents for root in roots)
 
 
+def _static_file(name: str) -> str | None:
+    """Where a static name is on disk: in the app's static directories (a source
+    name, as in development), else as the configured storage collected it into
+    STATIC_ROOT (the hashed names of the manifest storage in production)."""
+    found = finders.find(name)
+    if found or not settings.STATIC_ROOT:
+        return found
+    collected = Path(staticfiles_storage.path(name))
+    return str(collected) if collected.is_file() else None
+
+
 def static_path_for(url: str) -> Path:
     """The file on disk a report URL may read, or URLRefused."""
     parts = urlsplit(url)
@@ -51,7 +68,7 @@ def static_path_for(url: str) -> Path:
     static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
     if path.startswith(static_prefix):
         try:
-            found = finders.find(path.removeprefix(static_prefix))
+            found = _static_file(path.removeprefix(static_prefix))
         except SuspiciousFileOperation as exc:
             raise URLRefused(f"Refused to fetch {url!r}: outside the static files.") from exc
         if found:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
+import uuid
 from datetime import timedelta
 from functools import partial
 
@@ -20,8 +22,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
-from django.db.models import F, Max
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import F, Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -63,31 +65,58 @@ def _check_request(*, unit, programme, kind, language) -> None:
 
 @transaction.atomic
 def report_request(
-    *, unit=None, programme=None, kind: str, language: str, actor, send: bool = True
+    *,
+    unit=None,
+    programme=None,
+    kind: str,
+    language: str,
+    actor,
+    send: bool = True,
+    token: uuid.UUID | None = None,
 ) -> Report:
     """Store a queued report (the next version of its kind) and send its task on commit.
 
     ``send=False`` is for callers that render it themselves (the command, the demo).
+    ``token`` is the request form's one-time token: a request with a token this
+    person already used returns the report that token made, and changes nothing.
     """
     _check_request(unit=unit, programme=programme, kind=kind, language=language)
-    # Lock the owner so that two requests at once get different version numbers.
+    # Lock the owner so that two requests at once get different version numbers, and
+    # a form sent twice at once is seen as such by the second.
     if unit is not None:
         Unit.objects.select_for_update().filter(pk=unit.pk).first()
     else:
         Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    if token is not None:
+        earlier = _requested_with(actor, token)
+        if earlier is not None:
+            return earlier
     latest = Report.objects.for_owner(unit=unit, programme=programme).filter(kind=kind)
     version = (latest.aggregate(v=Max("version"))["v"] or 0) + 1
-    report = Report.objects.create(
-        unit=unit,
-        programme=programme,
-        kind=kind,
-        language=language,
-        version=version,
-        requested_by=actor,
-    )
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                unit=unit,
+                programme=programme,
+                kind=kind,
+                language=language,
+                version=version,
+                requested_by=actor,
+                request_token=token,
+            )
+    except IntegrityError:
+        # The same token sent at the same moment for another owner: not a second report.
+        earlier = _requested_with(actor, token) if token is not None else None
+        if earlier is None:
+            raise
+        return earlier
     if send:
         transaction.on_commit(partial(report_send, report_id=report.pk))
     return report
+
+
+def _requested_with(actor, token) -> Report | None:
+    return Report.objects.filter(requested_by=actor, request_token=token).first()
 
 
 def report_send(*, report_id: int, countdown: int | None = None) -> bool:
@@ -124,18 +153,71 @@ def narrative_save(*, unit=None, programme=None, kind: str, actor, **sections) -
 # --- Rendering --------------------------------------------------------------------
 
 
-def _progress(report_id: int, value: int) -> None:
-    Report.objects.filter(pk=report_id, status=Status.RENDERING).update(progress=value)
+def _progress(report: Report, value: int) -> None:
+    _alive(report).update(progress=value, heartbeat_at=timezone.now())
     if settings.REPORTS_RENDER_STEP_DELAY:
         # Test-only: slows a render down so a test can kill the worker mid-render.
         time.sleep(settings.REPORTS_RENDER_STEP_DELAY)
 
 
-def _claim(report_id: int) -> Report | None:
+def _alive(report: Report):
+    """This render's row, as long as no other render took the report over."""
+    return Report.objects.filter(
+        pk=report.pk, status=Status.RENDERING, render_task=report.render_task
+    )
+
+
+class _Heartbeat:
+    """Touches the report's heartbeat every REPORTS_HEARTBEAT_SECONDS while the render
+    runs, also through a long step without progress (WeasyPrint on a big report), so
+    that a slow render is never taken for a dead one. Its own thread and connection."""
+
+    def __init__(self, report: Report):
+        self.report = report
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, name=f"report-{report.pk}-heartbeat")
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        self.thread.join()
+
+    def _run(self) -> None:
+        try:
+            while not self.stopped.wait(settings.REPORTS_HEARTBEAT_SECONDS):
+                try:
+                    _alive(self.report).update(heartbeat_at=timezone.now())
+                except DatabaseError as exc:
+                    # The render will find out itself; the heartbeat just tries again.
+                    logger.warning("Report %s: heartbeat not stored (%s)", self.report.pk, exc)
+        finally:
+            connection.close()  # this thread's own connection
+
+
+def _is_alive_elsewhere(report: Report, task_id: str | None) -> bool:
+    """Another task is rendering the report and showed signs of life recently.
+
+    The same task delivered again is not "another": Redis delivers a message again
+    only once its worker lost it. A render without a task (the command) always runs.
+    """
+    if report.status != Status.RENDERING or task_id is None or report.render_task == task_id:
+        return False
+    fresh = timezone.now() - timedelta(seconds=settings.REPORTS_STALE_AFTER_SECONDS)
+    last = report.heartbeat_at or report.started_at
+    return last is not None and last >= fresh
+
+
+def _claim(report_id: int, task_id: str | None = None) -> Report | None:
     """Mark the report as rendering (one more attempt), or None if there is nothing to do."""
     with transaction.atomic():
         report = Report.objects.select_for_update().filter(pk=report_id).first()
         if report is None or report.status in (Status.DONE, Status.FAILED):
+            return None
+        if _is_alive_elsewhere(report, task_id):
+            logger.info("Report %s is rendered by a live task already; not again", report_id)
             return None
         if report.attempts >= settings.REPORTS_MAX_ATTEMPTS:
             # The previous attempts never came back (the worker died, or the time limit hit).
@@ -147,9 +229,12 @@ def _claim(report_id: int) -> Report | None:
                 ) % {"n": report.attempts}
             _mark_failed(report_id, report.error or reason)
             return None
+        now = timezone.now()
         Report.objects.filter(pk=report_id).update(
             status=Status.RENDERING,
-            started_at=timezone.now(),
+            started_at=now,
+            heartbeat_at=now,
+            render_task=task_id or f"local-{uuid.uuid4()}",
             attempts=F("attempts") + 1,
             progress=5,
         )
@@ -190,24 +275,32 @@ def build_snapshot(report: Report) -> dict:
     return snapshots.programme_snapshot(report.programme)
 
 
-def report_render(report_id: int) -> Report | None:
-    """Render a report once. Returns the report: done, failed, or queued again to retry."""
-    report = _claim(report_id)
+def report_render(report_id: int, task_id: str | None = None) -> Report | None:
+    """Render a report once. Returns the report: done, failed, or queued again to retry.
+
+    ``task_id`` is the Celery task's id: a second task for a report that a live task
+    is rendering does nothing (see ``_is_alive_elsewhere``).
+    """
+    report = _claim(report_id, task_id)
     if report is None:
         return Report.objects.filter(pk=report_id).first()
     try:
-        snapshot = report.snapshot
-        if not snapshot:
-            # Taken on the first attempt and kept: a retry renders the same data.
-            snapshot = build_snapshot(report)
-            Report.objects.filter(pk=report_id).update(snapshot=snapshot)
-        _progress(report_id, 10)
-        html = render_html(
-            kind=report.kind, language=report.language, snapshot=snapshot, meta=meta_for(report)
-        )
-        _progress(report_id, 40)
-        pdf = html_to_pdf(html)
-        _progress(report_id, 90)
+        with _Heartbeat(report):
+            snapshot = report.snapshot
+            if not snapshot:
+                # Taken on the first attempt and kept: a retry renders the same data.
+                snapshot = build_snapshot(report)
+                Report.objects.filter(pk=report_id).update(snapshot=snapshot)
+            _progress(report, 10)
+            html = render_html(
+                kind=report.kind,
+                language=report.language,
+                snapshot=snapshot,
+                meta=meta_for(report),
+            )
+            _progress(report, 40)
+            pdf = html_to_pdf(html)
+            _progress(report, 90)
         _finish(report, pdf)
     except Exception as exc:
         logger.exception("Report %s: attempt %s failed", report_id, report.attempts)
@@ -264,17 +357,22 @@ def report_render_now(report_id: int) -> Report:
 
 
 def reports_resend_stale(*, now=None) -> dict:
-    """Re-send requests the broker never delivered, and restart renders whose worker died."""
+    """Re-send requests the broker never delivered, and restart renders whose worker died.
+
+    A render is dead when its heartbeat is older than REPORTS_STALE_AFTER_SECONDS (a live
+    one touches it every REPORTS_HEARTBEAT_SECONDS, see ``_Heartbeat``).
+    """
     now = now or timezone.now()
     queued_cutoff = now - timedelta(minutes=settings.REPORTS_RESEND_AFTER_MINUTES)
-    # A render still "rendering" after the hard time limit has no live worker any more.
-    rendering_cutoff = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    silent_since = now - timedelta(seconds=settings.REPORTS_STALE_AFTER_SECONDS)
     resent, failed = [], []
-    stuck = Report.objects.filter(status=Status.RENDERING, started_at__lt=rendering_cutoff)
+    stuck = Report.objects.filter(status=Status.RENDERING).filter(
+        Q(heartbeat_at__lt=silent_since) | Q(heartbeat_at__isnull=True, started_at__lt=silent_since)
+    )
     for report in stuck:
         with transaction.atomic():
             current = Report.objects.select_for_update().get(pk=report.pk)
-            if current.status != Status.RENDERING:
+            if current.status != Status.RENDERING or current.render_task != report.render_task:
                 continue
             if current.attempts >= settings.REPORTS_MAX_ATTEMPTS:
                 with translation.override(current.language):

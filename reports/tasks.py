@@ -5,6 +5,7 @@ from .models import Status
 
 
 @shared_task(
+    bind=True,
     name="reports.render_report",
     # The state lives in the Report row; a result backend would only be one more
     # service that must be up to send the task.
@@ -14,10 +15,10 @@ from .models import Status
     soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
     time_limit=settings.CELERY_TASK_TIME_LIMIT,
 )
-def render_report_task(report_id: int) -> str | None:
+def render_report_task(self, report_id: int) -> str | None:
     from .services import report_render, report_send
 
-    report = report_render(report_id)
+    report = report_render(report_id, task_id=self.request.id)
     if report is None:
         return None
     if report.status == Status.QUEUED:

@@ -1,8 +1,10 @@
 """Report pages for a unit and, with the same views, for a programme's comparison.
 
 Every view first asks the access rules for the unit (get_unit_access) or the
-programme (get_programme_for_user); PDFs are streamed by ``report_download``
-only, never from MEDIA_URL.
+programme (get_programme_access); PDFs are streamed by ``report_download``
+only, never from MEDIA_URL. A programme's comparison reports show every unit's
+figures, so their pages ask for the research permission in every unit of the
+programme (see ``ProgrammeAccess``), not just for a membership in one.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,8 +22,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from bpu.downloads import private_download
-from units.access import ROLE_PERMS, Perm, UnitAccess, get_programme_for_user, get_unit_access
-from units.models import Membership, Programme, Unit
+from units.access import (
+    Perm,
+    ProgrammeAccess,
+    UnitAccess,
+    get_programme_access,
+    get_unit_access,
+    programme_access,
+)
+from units.models import Programme, Unit
 
 from .compare import snapshot_differences
 from .forms import NarrativeForm, ReportRequestForm
@@ -42,6 +51,7 @@ class Scope:
     unit: Unit | None = None
     programme: Programme | None = None
     access: UnitAccess | None = None
+    programme_access: ProgrammeAccess | None = None
 
     @property
     def namespace(self) -> str:
@@ -62,18 +72,6 @@ class Scope:
         return reverse(f"{self.namespace}:{name}", kwargs={"slug": self.slug, **kwargs})
 
 
-def can_manage_programme_reports(user, programme) -> bool:
-    """Administrators, and whoever may render reports in one of the programme's units."""
-    if user.is_staff:
-        return True
-    roles = [role for role, perms in ROLE_PERMS.items() if Perm.MANAGE_REPORTS in perms]
-    return (
-        Membership.objects.current()
-        .filter(user=user, unit__programme=programme, role__in=roles)
-        .exists()
-    )
-
-
 def _scope(request, slug: str, scope: str, perm: Perm = Perm.VIEW) -> Scope:
     if scope == UNIT:
         access = get_unit_access(request.user, slug, perm)
@@ -84,11 +82,16 @@ def _scope(request, slug: str, scope: str, perm: Perm = Perm.VIEW) -> Scope:
             access=access,
             can_manage=access.can(Perm.MANAGE_REPORTS),
         )
-    programme = get_programme_for_user(request.user, slug)
-    can_manage = can_manage_programme_reports(request.user, programme)
-    if perm == Perm.MANAGE_REPORTS and not can_manage:
-        raise PermissionDenied
-    return Scope(kind=PROGRAMME, slug=slug, programme=programme, can_manage=can_manage)
+    # Seeing a comparison means seeing every unit's research figures.
+    needed = Perm.VIEW_RESEARCH if perm == Perm.VIEW else perm
+    access = get_programme_access(request.user, slug, needed)
+    return Scope(
+        kind=PROGRAMME,
+        slug=slug,
+        programme=access.programme,
+        programme_access=access,
+        can_manage=access.can(Perm.MANAGE_REPORTS),
+    )
 
 
 def _report(scope: Scope, pk: int) -> Report:
@@ -121,12 +124,24 @@ def _list_page(request, scope: Scope, form=None, status: int = 200):
         }
         for kind in scope.kinds
     ]
+    # The way to the programme's comparison, for those who may see it.
+    programme_reports = bool(
+        scope.unit
+        and scope.unit.programme_id
+        and programme_access(request.user, scope.unit.programme).can(Perm.VIEW_RESEARCH)
+    )
     if form is None and scope.can_manage:
         form = ReportRequestForm(
             programme=scope.programme is not None,
             initial={"language": getattr(request.user, "language", "nl")},
         )
-    return _page(request, scope, "reports/list.html", {"kinds": kinds, "form": form}, status)
+    return _page(
+        request,
+        scope,
+        "reports/list.html",
+        {"kinds": kinds, "form": form, "programme_reports": programme_reports},
+        status,
+    )
 
 
 @login_required
@@ -140,6 +155,8 @@ def report_request_view(request, slug, scope):
     s = _scope(request, slug, scope, Perm.MANAGE_REPORTS)
     form = ReportRequestForm(request.POST, programme=s.programme is not None)
     if not form.is_valid():
+        if "token" in form.errors:
+            form.renew_token()
         return _list_page(request, s, form=form, status=400)
     try:
         report = report_request(
@@ -148,6 +165,7 @@ def report_request_view(request, slug, scope):
             kind=form.cleaned_data["kind"],
             language=form.cleaned_data["language"],
             actor=request.user,
+            token=form.cleaned_data["token"],
         )
     except ValidationError as exc:
         form.add_error(None, exc)

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from units.access import Perm, perms_for
-from units.models import Membership, Unit
+from units.access import Perm, programme_access
+from units.models import Unit
 
 from .models import CodedFragment, Theme
 from .statistics import MeasureStatistics, UnitStatistics, WaveInfo, unit_statistics
@@ -20,14 +20,7 @@ SOME = "some"
 
 def research_units_for(user, programme) -> list[Unit]:
     """The programme's units whose research ``user`` may see (every unit for administrators)."""
-    units = list(Unit.objects.filter(programme=programme).order_by("name"))
-    if user.is_staff:
-        return units
-    memberships = {
-        m.unit_id: m
-        for m in Membership.objects.current().filter(user=user, unit__programme=programme)
-    }
-    return [u for u in units if Perm.VIEW_RESEARCH in perms_for(user, memberships.get(u.pk))]
+    return programme_access(user, programme).units_where(Perm.VIEW_RESEARCH)
 
 
 @dataclass

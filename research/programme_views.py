@@ -1,10 +1,9 @@
 """The research comparison of a programme's units."""
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from units.access import get_programme_for_user
+from units.access import Perm, get_programme_access
 
 from .programme import programme_comparison
 
@@ -12,10 +11,9 @@ from .programme import programme_comparison
 @require_GET
 def comparison(request, slug):
     """Visible to whoever may see the research of at least one of the programme's units."""
-    programme = get_programme_for_user(request.user, slug)
+    access = get_programme_access(request.user, slug, Perm.VIEW_RESEARCH, in_every_unit=False)
+    programme = access.programme
     data = programme_comparison(request.user, programme)
-    if not data.units and not request.user.is_staff:
-        raise PermissionDenied
     return render(
         request,
         "research/programme_comparison.html",

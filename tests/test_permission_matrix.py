@@ -58,6 +58,9 @@ def unit_kwargs(**extra):
     return lambda w: {"slug": w.unit.slug, **{k: v(w) for k, v in extra.items()}}
 
 
+# A programme's comparison reports: whoever may see the research of every one of its units.
+COMPARISON_READERS = {"researcher", "admin"}
+
 # --- The table: one line per URL name ---------------------------------------------
 EXPECTED: dict[str, Url] = {
     "healthz": Url(PUBLIC, NOT_ALLOWED),
@@ -268,24 +271,33 @@ EXPECTED: dict[str, Url] = {
         Perm.VIEW, Perm.VIEW, unit_kwargs(pk=lambda w: w.report.pk), notes="the PDF"
     ),
     "reports:compare": Url(Perm.VIEW, Perm.VIEW, unit_kwargs(pk=lambda w: w.report.pk)),
-    # reports of a programme: whoever sees one of its units; researchers make them
-    "programme_reports:list": Url(Perm.VIEW, Perm.VIEW, lambda w: {"slug": w.programme.slug}),
+    # reports of a programme: every unit's figures, so the research permission in every
+    # unit (the researcher works in both of the programme's units; see EXACT_GET)
+    "programme_reports:list": Url(
+        COMPARISON_READERS, COMPARISON_READERS, lambda w: {"slug": w.programme.slug}
+    ),
     "programme_reports:request": Url(
-        NOT_ALLOWED, Perm.MANAGE_REPORTS, lambda w: {"slug": w.programme.slug}
+        NOT_ALLOWED, COMPARISON_READERS, lambda w: {"slug": w.programme.slug}
     ),
     "programme_reports:narrative": Url(
-        Perm.MANAGE_REPORTS,
-        Perm.MANAGE_REPORTS,
+        COMPARISON_READERS,
+        COMPARISON_READERS,
         lambda w: {"slug": w.programme.slug, "kind": "comparison"},
     ),
     "programme_reports:status": Url(
-        Perm.VIEW, Perm.VIEW, lambda w: {"slug": w.programme.slug, "pk": w.programme_report.pk}
+        COMPARISON_READERS,
+        COMPARISON_READERS,
+        lambda w: {"slug": w.programme.slug, "pk": w.programme_report.pk},
     ),
     "programme_reports:download": Url(
-        Perm.VIEW, Perm.VIEW, lambda w: {"slug": w.programme.slug, "pk": w.programme_report.pk}
+        COMPARISON_READERS,
+        COMPARISON_READERS,
+        lambda w: {"slug": w.programme.slug, "pk": w.programme_report.pk},
     ),
     "programme_reports:compare": Url(
-        Perm.VIEW, Perm.VIEW, lambda w: {"slug": w.programme.slug, "pk": w.programme_report.pk}
+        COMPARISON_READERS,
+        COMPARISON_READERS,
+        lambda w: {"slug": w.programme.slug, "pk": w.programme_report.pk},
     ),
 }
 
@@ -355,6 +367,23 @@ FILES = {
     "units:calendar_feed",
 }
 
+# One exact answer per person (GET), where the table's rule allows "403 or 404". The
+# facilitator and the manager see the research of one of the programme's two units only.
+PROGRAMME_COMPARISON = {
+    "anonymous": "login",
+    "outsider": "not found",
+    "facilitator": "forbidden",
+    "researcher": "ok",
+    "professional": "forbidden",
+    "service_user": "forbidden",
+    "manager": "forbidden",
+    "admin": "ok",
+}
+EXACT_GET: dict[str, dict[str, str]] = {
+    f"programme_reports:{name}": PROGRAMME_COMPARISON
+    for name in ("list", "narrative", "status", "download", "compare")
+}
+
 
 # --- The world the requests run in -----------------------------------------------
 
@@ -386,6 +415,10 @@ class World:
         from reports.models import Report
 
         self.programme = self.unit.programme
+        # A second unit in the programme, whose research only the researcher sees.
+        other = f.UnitFactory(programme=self.programme)
+        f.MembershipFactory(unit=other, user=people["researcher"], role=Role.RESEARCHER)
+        f.MembershipFactory(unit=other, role=Role.FACILITATOR)
         pdf = default_storage.save("reports/matrix.pdf", ContentFile(b"%PDF-1.7\n%%EOF\n"))
 
         def done(version, **owner):
@@ -532,6 +565,8 @@ def test_every_url_is_in_the_matrix():
         "in tests/test_permission_matrix.py (who may GET and POST it) and, if it takes "
         "ids, how to fill them in from World:\n  " + "\n  ".join(missing)
     )
+    assert list(PROGRAMME_COMPARISON) == PERSONAS, "one exact answer for every persona"
+    assert not EXACT_GET.keys() - EXPECTED.keys(), "EXACT_GET names URLs not in EXPECTED"
     unknown_files = sorted(FILES - EXPECTED.keys())
     assert not unknown_files, f"FILES names URLs that are not in EXPECTED: {unknown_files}"
     stale = sorted(EXPECTED.keys() - names)
@@ -557,7 +592,10 @@ def test_permission_matrix(world, name):
         for persona in PERSONAS:
             response = request_as(world, persona, method, path)
             got = outcome(response)
-            want = expected(rule, persona, unit_scoped=unit_scoped)
+            if method == "get" and name in EXACT_GET:
+                want = {EXACT_GET[name][persona]}
+            else:
+                want = expected(rule, persona, unit_scoped=unit_scoped)
             if got not in want:
                 wrong.append(
                     f"{method.upper():4} {persona:13} got {got!r}, expected {sorted(want)}"

@@ -77,6 +77,13 @@ class WorkerProcess:
         for pid in self.children():
             os.kill(pid, signal.SIGKILL)
 
+    def kill(self) -> None:
+        """The whole worker at once (main process and pool), as an OOM kill or a lost host."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        if getattr(self, "log", None):
+            self.log.close()
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)

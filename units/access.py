@@ -1,9 +1,10 @@
 """Who may see and do what, decided per unit by the person's role in it.
 
 This is the one place the rules live. Views ask for a unit through
-``get_unit_access`` (or ``get_programme_for_user``); templates look at
-``access.perms``. Someone who is not a member gets the same 404 as for a unit
-that does not exist; a member who lacks the permission gets a 403.
+``get_unit_access``, for a programme through ``get_programme_access`` (or
+``get_programme_for_user``); templates look at ``access.perms``. Someone who is
+not a member gets the same 404 as for a unit that does not exist; a member who
+lacks the permission gets a 403.
 """
 
 from dataclasses import dataclass, field
@@ -112,6 +113,85 @@ def get_programme_for_user(user, slug: str) -> Programme:
     if not user.is_staff and not Unit.objects.visible_to(user).filter(programme=programme).exists():
         raise Http404
     return programme
+
+
+@dataclass(frozen=True)
+class ProgrammeAccess:
+    """A person's standing in a programme: what they may do in each of its units.
+
+    ``perms`` is what they may do with the programme as a whole, such as its
+    comparison reports, which show every unit's figures: only what they may do
+    in *every* one of its units (administrators: everything). A facilitator of
+    one unit therefore never sees the other units' numbers through a programme
+    page; a researcher who works in all of the programme's units does.
+    """
+
+    programme: Programme
+    user: object
+    units: tuple[Unit, ...]
+    unit_perms: dict[int, frozenset[Perm]] = field(default_factory=dict)
+
+    @property
+    def perms(self) -> frozenset[Perm]:
+        if self.user.is_staff:
+            return ALL_PERMS
+        if not self.units:
+            return frozenset()
+        return frozenset.intersection(*(self.unit_perms[u.pk] for u in self.units))
+
+    def can(self, perm: Perm) -> bool:
+        return perm in self.perms
+
+    def units_where(self, perm: Perm) -> list[Unit]:
+        """The programme's units in which the person has ``perm``, by name."""
+        return [u for u in self.units if perm in self.unit_perms[u.pk]]
+
+    @property
+    def is_member(self) -> bool:
+        """Staff, or a current member of at least one of the programme's units."""
+        return bool(self.user.is_staff) or any(self.unit_perms.values())
+
+
+def programme_access(user, programme: Programme) -> ProgrammeAccess:
+    """The access of ``user`` to an already loaded programme (no 404/403 raised)."""
+    units = tuple(Unit.objects.filter(programme=programme).order_by("name"))
+    memberships = {}
+    if user.is_authenticated and not user.is_staff:
+        memberships = {
+            m.unit_id: m
+            for m in Membership.objects.current().filter(user=user, unit__programme=programme)
+        }
+    return ProgrammeAccess(
+        programme=programme,
+        user=user,
+        units=units,
+        unit_perms={u.pk: perms_for(user, memberships.get(u.pk)) for u in units},
+    )
+
+
+def get_programme_access(
+    user, slug: str, perm: Perm = Perm.VIEW, *, in_every_unit: bool = True
+) -> ProgrammeAccess:
+    """The programme with this slug as ``user`` may reach it, or 404 / 403.
+
+    404 for a programme that does not exist and for someone who is in none of
+    its units (as for a unit). 403 unless the person has ``perm`` in every unit
+    of the programme (``ProgrammeAccess.perms``): the rule for the programme's
+    comparison reports (list, status, PDF, compare, text, request), whose pages
+    and PDFs show every unit. ``in_every_unit=False`` asks for ``perm`` in at
+    least one unit: the research comparison page, which shows only the units
+    whose research the person may see (``units_where``).
+    """
+    programme = Programme.objects.filter(slug=slug).first()
+    if programme is None or not user.is_authenticated:
+        raise Http404
+    access = programme_access(user, programme)
+    if not access.is_member:
+        raise Http404
+    allowed = access.can(perm) if in_every_unit else bool(access.units_where(perm))
+    if not allowed and not user.is_staff:
+        raise PermissionDenied
+    return access
 
 
 def perms_for_role(user, role: str | None) -> frozenset[Perm]:

@@ -1,5 +1,7 @@
 """The report pages: who may see, ask for, write and download what."""
 
+import uuid
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
@@ -108,7 +110,8 @@ def test_a_researcher_asks_for_a_report_and_it_is_queued(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(researcher).post(
-            _url("request", unit), {"kind": "baseline", "language": "nl"}
+            _url("request", unit),
+            {"kind": "baseline", "language": "nl", "token": str(uuid.uuid4())},
         )
 
     assert response.status_code == 302
@@ -218,7 +221,7 @@ def test_a_version_is_compared_with_the_previous_one(client_for, member, unit):
 # --- Programme comparison pages -------------------------------------------------------
 
 
-def test_programme_reports_for_those_who_see_the_programme(
+def test_programme_reports_for_those_who_see_its_research(
     client_for, unit, researcher, member, outsider
 ):
     programme = ProgrammeFactory()
@@ -231,32 +234,37 @@ def test_programme_reports_for_those_who_see_the_programme(
     )
     request_url = reverse("programme_reports:request", kwargs={"slug": programme.slug})
 
-    assert list_url in client_for(member).get(_url("list", unit)).content.decode()
-    assert client_for(member).get(list_url).status_code == 200
-    assert client_for(member).get(download_url).status_code == 200
+    # A member without the research permission: the statistics stay closed to them.
+    assert list_url not in client_for(member).get(_url("list", unit)).content.decode()
+    assert client_for(member).get(list_url).status_code == 403
+    assert client_for(member).get(download_url).status_code == 403
     assert (
         client_for(member).post(request_url, {"kind": "comparison", "language": "en"}).status_code
         == 403
     )
     assert client_for(outsider).get(list_url).status_code == 404
     assert client_for(outsider).get(download_url).status_code == 404
+    assert list_url in client_for(researcher).get(_url("list", unit)).content.decode()
+    assert client_for(researcher).get(download_url).status_code == 200
     page = client_for(researcher).get(list_url).content.decode()
     assert request_url in page
 
 
-def test_a_researcher_of_one_unit_asks_for_the_programme_comparison(
+def test_a_researcher_of_every_unit_asks_for_the_programme_comparison(
     client_for, unit, researcher, monkeypatch, django_capture_on_commit_callbacks
 ):
     programme = ProgrammeFactory()
     unit.programme = programme
     unit.save()
-    MembershipFactory(unit=UnitFactory(programme=programme), role=Role.PROFESSIONAL)
+    other = UnitFactory(programme=programme)
+    MembershipFactory(unit=other, role=Role.PROFESSIONAL)
+    MembershipFactory(unit=other, user=researcher, role=Role.RESEARCHER)
     monkeypatch.setattr("reports.services.report_send", lambda **kw: None)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(researcher).post(
             reverse("programme_reports:request", kwargs={"slug": programme.slug}),
-            {"kind": "comparison", "language": "en"},
+            {"kind": "comparison", "language": "en", "token": str(uuid.uuid4())},
         )
 
     assert response.status_code == 302

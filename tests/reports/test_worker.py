@@ -5,6 +5,7 @@ reads them (its MEDIA_ROOT) and, for the kill test, renders slowly enough to be
 killed mid-render (REPORTS_RENDER_STEP_DELAY, read by the worker at start).
 """
 
+import os
 import shutil
 import socket
 import subprocess
@@ -111,6 +112,50 @@ def test_a_worker_killed_mid_render_still_completes_the_report_once(
     assert report.status == Status.DONE, report.error
     assert report.attempts == 2  # the killed attempt and the redelivered one
     assert Report.objects.filter(unit=unit).count() == 1
+    pdfs = list((Path(settings.MEDIA_ROOT) / "reports" / unit.slug).glob("*.pdf"))
+    assert [p.name for p in pdfs] == [Path(report.pdf.name).name]
+
+
+def test_a_worker_killed_as_a_whole_is_resumed_once_its_heartbeat_stops(
+    celery_worker_process, monkeypatch, settings
+):
+    """The whole worker dies mid-render; a new one starts at once (as the container's
+    restart policy does). Its message stays unacknowledged in Redis (redelivered only
+    after the visibility timeout), so the resend run brings the report back as soon as
+    its heartbeat is older than REPORTS_STALE_AFTER_SECONDS. Scaled down here (stale
+    after 4 s, heartbeat 0.5 s, resend run every 2 s) to keep CI fast; production:
+    120 s, 15 s, 60 s (docs/reliability.md). KILL_DRILL="120,15,60" measures those."""
+    from ..factories import UnitFactory
+
+    stale, heartbeat, beat_every = (
+        float(x) for x in os.environ.get("KILL_DRILL", "4,0.5,2").split(",")
+    )
+    settings.REPORTS_STALE_AFTER_SECONDS = int(stale)
+    monkeypatch.setenv("REPORTS_HEARTBEAT_SECONDS", str(heartbeat))
+    _restart(celery_worker_process, monkeypatch, delay=1.5)
+    unit = UnitFactory()
+    researcher = _people(unit)
+    report = report_request(unit=unit, kind=Kind.BASELINE, language="en", actor=researcher)
+    _wait_for(report, lambda r: r.status == Status.RENDERING and r.progress >= 10, 60)
+
+    celery_worker_process.kill()
+    killed = time.monotonic()
+    monkeypatch.delenv("REPORTS_RENDER_STEP_DELAY", raising=False)
+    celery_worker_process.start()
+    resumed = None
+    deadline = killed + stale + beat_every + 60
+    while resumed is None and time.monotonic() < deadline:
+        if reports_resend_stale()["resent"] == [report.pk]:
+            resumed = time.monotonic() - killed
+        else:
+            time.sleep(beat_every)
+    report = _wait_for(report, lambda r: not r.is_pending, 60)
+    print(f"killed worker: report sent again {resumed:.1f} s after the kill")  # noqa: T201
+
+    assert resumed is not None
+    assert resumed <= settings.REPORTS_STALE_AFTER_SECONDS + beat_every + 2
+    assert report.status == Status.DONE, report.error
+    assert report.attempts == 2
     pdfs = list((Path(settings.MEDIA_ROOT) / "reports" / unit.slug).glob("*.pdf"))
     assert [p.name for p in pdfs] == [Path(report.pdf.name).name]
 
