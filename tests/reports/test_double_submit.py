@@ -5,7 +5,7 @@ import re
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -78,10 +78,9 @@ def test_a_form_without_its_token_is_refused(client_for, unit, researcher):
     assert not Report.objects.exists()
 
 
+@pytest.mark.services  # PostgreSQL stage: row locks between concurrent transactions
 @pytest.mark.django_db(transaction=True)
 def test_three_simultaneous_posts_make_one_report(unit, researcher):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks and concurrent transactions need PostgreSQL")
     client = Client()
     client.force_login(researcher)
     data = _form_data(client, reverse("reports:list", args=[unit.slug]))
