@@ -606,3 +606,51 @@ def test_permission_matrix(world, name):
                 if response.status_code != 200 or kind.startswith("text/html"):
                     wrong.append(f"GET  {persona:13} got {response.status_code} {kind}, not a file")
     assert not wrong, f"{name} ({path}):\n  " + "\n  ".join(wrong)
+
+
+# Joining a programme opens its comparison to the unit: only someone who may manage
+# the programme decides it (units.access.programmes_choosable). Everyone posts the
+# unit form with another organisation's programme; only the administrator joins it.
+PROGRAMME_JOIN = {
+    "anonymous": "login",
+    "outsider": "not found",
+    "facilitator": "refused",  # the form answers "Select a valid choice"
+    "researcher": "forbidden",
+    "professional": "forbidden",
+    "service_user": "forbidden",
+    "manager": "forbidden",
+    "admin": "joined",
+}
+
+
+def test_programme_join_per_role(world):
+    assert list(PROGRAMME_JOIN) == PERSONAS
+    unit = world.unit
+    foreign = f.ProgrammeFactory(name="Someone else's programme")
+    f.UnitFactory(programme=foreign)
+    data = {
+        "name": unit.name,
+        "theme": unit.theme,
+        "planned_start": unit.planned_start.isoformat(),
+        "planned_end": unit.planned_end.isoformat(),
+        "cadence_weeks": "6",
+        "reminder_days_before": "2",
+        "programme": foreign.pk,
+    }
+    path = reverse("units:edit", args=[unit.slug])
+    got = {}
+    for persona in PERSONAS:
+        client = Client(raise_request_exception=False)
+        if persona != "anonymous":
+            client.force_login(world.people[persona])
+        with transaction.atomic():
+            response = client.post(path, data)
+            unit.refresh_from_db()
+            if unit.programme_id == foreign.pk:
+                got[persona] = "joined"
+            elif response.status_code == 200:
+                got[persona] = "refused"
+            else:
+                got[persona] = outcome(response)
+            transaction.set_rollback(True)
+    assert got == PROGRAMME_JOIN
