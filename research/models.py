@@ -21,14 +21,19 @@ from django.utils.translation import gettext_lazy as _
 from units.models import Programme, Unit
 
 MEASURE_CODE_RE = r"^[A-Za-z0-9_]+$"
-WAVE_CODE_RE = r"^[A-Za-z0-9_-]+$"
+# Not starting with "-": a code is a cell in exports, and "-A1-B1" is a formula there.
+WAVE_CODE_RE = r"^[A-Za-z0-9_][A-Za-z0-9_-]*$"
 RESPONDENT_RE = r"^[A-Za-z0-9._-]{1,64}$"
 
 measure_code_validator = RegexValidator(
     MEASURE_CODE_RE, _("Use only letters, digits and underscores (_).")
 )
 wave_code_validator = RegexValidator(
-    WAVE_CODE_RE, _("Use only letters, digits, hyphens (-) and underscores (_).")
+    WAVE_CODE_RE,
+    _(
+        "Use only letters, digits, hyphens (-) and underscores (_), and start with a letter, "
+        "a digit or an underscore."
+    ),
 )
 
 

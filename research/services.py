@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,14 +44,39 @@ def waves_ensure_defaults(*, unit) -> list[Wave]:
 # --- Waves and measures -----------------------------------------------------------
 
 
+def _lock_unit(unit) -> None:
+    """Serialise writes of codes in one unit (two clicks, two tabs): the second
+    request waits for the first and then sees its row (PostgreSQL; SQLite has
+    one writer anyway)."""
+    type(unit).objects.select_for_update().filter(pk=unit.pk).first()
+
+
+def _wave_exists(code) -> ValidationError:
+    return ValidationError(
+        {"code": _("A wave with code %(code)s already exists.") % {"code": code}}
+    )
+
+
+def _measure_exists(code) -> ValidationError:
+    return ValidationError(
+        {"code": _("A measure with code %(code)s already exists.") % {"code": code}}
+    )
+
+
 @transaction.atomic
 def wave_create(*, unit, code, label, date=None) -> Wave:
+    _lock_unit(unit)
     if Wave.objects.filter(unit=unit, code__iexact=code).exists():
-        raise ValidationError({"code": _("This unit already has a wave with this code.")})
+        raise _wave_exists(code)
     last = Wave.objects.filter(unit=unit).aggregate(m=Max("order"))["m"] or 0
     wave = Wave(unit=unit, code=code, label=label, date=date, order=last + 1)
-    wave.full_clean()
-    wave.save()
+    wave.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            wave.save()
+    except IntegrityError:
+        # Inserted by another request between our check and our insert.
+        raise _wave_exists(code) from None
     return wave
 
 
@@ -122,10 +147,16 @@ def measure_save(*, unit, measure: Measure | None = None, **values) -> Measure:
         if name not in MEASURE_FIELDS:
             raise TypeError(name)
         setattr(measure, name, value)
+    _lock_unit(unit)
     if Measure.objects.filter(unit=unit, code__iexact=measure.code).exclude(pk=measure.pk).exists():
-        raise ValidationError({"code": _("This unit already has a measure with this code.")})
-    measure.full_clean()
-    measure.save()
+        raise _measure_exists(measure.code)
+    measure.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            measure.save()
+    except IntegrityError:
+        # Inserted by another request between our check and our insert.
+        raise _measure_exists(measure.code) from None
     return measure
 
 
@@ -158,37 +189,65 @@ def codebook_import(*, unit, file, filename="", actor=None) -> CodebookResult:
     result = CodebookResult(problems=problems)
     if problems:
         return result
-    with transaction.atomic():
-        existing = {m.code.casefold(): m for m in Measure.objects.filter(unit=unit)}
-        with_data = set(
-            Observation.objects.filter(unit=unit).values_list("measure_id", flat=True).distinct()
+    try:
+        with transaction.atomic():
+            _codebook_write(unit, specs, result)
+    except _CodeTaken as taken:
+        result.created = result.updated = 0
+        problems.add(
+            taken.spec.line,
+            "code",
+            _(
+                "A measure with code %(code)s already exists (added while this file was "
+                "read); upload the codebook again to update it."
+            )
+            % {"code": taken.spec.code},
         )
-        ranges = {
-            row["measure_id"]: row
-            for row in Observation.objects.filter(unit=unit, value_numeric__isnull=False)
-            .values("measure_id")
-            .annotate(lo=Min("value_numeric"), hi=Max("value_numeric"))
-        }
-        last = max((m.order for m in existing.values()), default=0)
-        for spec in specs:
-            measure = existing.get(spec.code.casefold())
-            _apply_spec(measure, spec, with_data, ranges, problems)
-        if problems:
-            return result
-        for spec in specs:
-            measure = existing.get(spec.code.casefold())
-            if measure is None:
-                last += 1
-                measure = Measure(unit=unit, order=last)
-                result.created += 1
-            else:
-                result.updated += 1
-            for name in ("code", "label", "construct", "type", "min_value", "max_value"):
-                setattr(measure, name, getattr(spec, name))
-            measure.higher_is_better = spec.higher_is_better
-            measure.respondent = spec.respondent
-            measure.save()
     return result
+
+
+class _CodeTaken(Exception):
+    def __init__(self, spec):
+        super().__init__(spec.code)
+        self.spec = spec
+
+
+def _codebook_write(unit, specs, result):
+    problems = result.problems
+    _lock_unit(unit)
+    existing = {m.code.casefold(): m for m in Measure.objects.filter(unit=unit)}
+    with_data = set(
+        Observation.objects.filter(unit=unit).values_list("measure_id", flat=True).distinct()
+    )
+    ranges = {
+        row["measure_id"]: row
+        for row in Observation.objects.filter(unit=unit, value_numeric__isnull=False)
+        .values("measure_id")
+        .annotate(lo=Min("value_numeric"), hi=Max("value_numeric"))
+    }
+    last = max((m.order for m in existing.values()), default=0)
+    for spec in specs:
+        measure = existing.get(spec.code.casefold())
+        _apply_spec(measure, spec, with_data, ranges, problems)
+    if problems:
+        return
+    for spec in specs:
+        measure = existing.get(spec.code.casefold())
+        if measure is None:
+            last += 1
+            measure = Measure(unit=unit, order=last)
+            result.created += 1
+        else:
+            result.updated += 1
+        for name in ("code", "label", "construct", "type", "min_value", "max_value"):
+            setattr(measure, name, getattr(spec, name))
+        measure.higher_is_better = spec.higher_is_better
+        measure.respondent = spec.respondent
+        try:
+            measure.save()
+        except IntegrityError:
+            # Inserted by another request since we read the codebook: roll all back.
+            raise _CodeTaken(spec) from None
 
 
 def _apply_spec(measure, spec: MeasureSpec, with_data, ranges, problems):

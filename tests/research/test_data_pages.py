@@ -225,7 +225,7 @@ def test_researcher_dates_a_wave_and_adds_one(unit, researcher, client_for):
 
     response = client.post(url("waves", unit), {"new-code": "Final", "new-label": "Again"})
     assert response.status_code == 400
-    assert "already has a wave with this code" in response.content.decode()
+    assert "A wave with code Final already exists." in response.content.decode()
 
 
 # --- Export ------------------------------------------------------------------------
@@ -310,3 +310,87 @@ def test_default_wave_labels_are_shown_in_the_readers_language(unit, researcher,
     page = client.get(url("waves", unit), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "Nulmeting" in page and "Eindmeting" in page
     assert Wave.objects.get(unit=unit, code="baseline").label == "Baseline"
+
+
+# --- Safe codes, and one submission one effect ---------------------------------------
+
+
+def test_a_wave_code_cannot_start_with_a_hyphen(unit, researcher, client_for):
+    response = client_for(researcher).post(
+        url("waves", unit), {"new-code": "-A1-B1", "new-label": "Formula"}
+    )
+    assert response.status_code == 400
+    assert (
+        "Use only letters, digits, hyphens (-) and underscores (_), and start with a letter, "
+        "a digit or an underscore." in response.content.decode()
+    )
+    assert not Wave.objects.filter(unit=unit, code="-A1-B1").exists()
+
+
+def _blind(monkeypatch, model, method):
+    """A double click: the second request checks before the first one's row is committed,
+    so its check sees no row of ``model`` (once), and its insert meets the first one's."""
+    from django.db.models.query import QuerySet
+
+    original = getattr(QuerySet, method)
+    state = {"blind": True}
+
+    def blinded(self, *args, **kwargs):
+        if self.model is model and state["blind"]:
+            state["blind"] = False
+            return False if method == "exists" else iter([])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, method, blinded)
+
+
+def test_adding_a_wave_twice_at_once_is_one_wave_and_a_form_error(
+    unit, researcher, client_for, monkeypatch
+):
+    client = client_for(researcher)
+    data = {"new-code": "t9", "new-label": "T9"}
+    assert client.post(url("waves", unit), data).status_code == 302
+    _blind(monkeypatch, Wave, "exists")
+    response = client.post(url("waves", unit), data)
+    assert response.status_code == 400
+    assert "A wave with code t9 already exists." in response.content.decode()
+    assert Wave.objects.filter(unit=unit, code="t9").count() == 1
+
+
+def test_adding_a_measure_twice_at_once_is_one_measure_and_a_form_error(
+    unit, researcher, client_for, monkeypatch
+):
+    from research.models import Measure
+
+    client = client_for(researcher)
+    data = {"code": "ucla", "label": "UCLA", "type": "text", "respondent": "client", "order": 1}
+    assert client.post(url("measure_add", unit), data).status_code == 302
+    _blind(monkeypatch, Measure, "exists")
+    response = client.post(url("measure_add", unit), data)
+    assert response.status_code == 200
+    assert "A measure with code ucla already exists." in response.content.decode()
+    assert Measure.objects.filter(unit=unit, code="ucla").count() == 1
+
+
+def test_uploading_a_codebook_twice_at_once_is_one_set_of_measures(
+    unit, researcher, client_for, monkeypatch
+):
+    from research.models import Measure
+
+    client = client_for(researcher)
+    content = "code,label,type\nucla,UCLA,text\nnew,New,text\n"
+    response = client.post(url("codebook", unit), {"file": upload(content)})
+    assert response.status_code == 302
+    _blind(monkeypatch, Measure, "__iter__")
+    response = client.post(url("codebook", unit), {"file": upload(content)})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The file has 1 problem; nothing was changed." in page
+    assert (
+        "<tr><td>2</td><td>code</td><td>A measure with code ucla already exists (added while "
+        "this file was read); upload the codebook again to update it.</td></tr>" in page
+    )
+    assert sorted(Measure.objects.filter(unit=unit).values_list("code", flat=True)) == [
+        "new",
+        "ucla",
+    ]
