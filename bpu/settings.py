@@ -247,6 +247,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "units-session-reminders": {"task": "units.send_session_reminders", "schedule": 15 * 60},
     # Report requests the broker never got, and renders whose worker died.
     "reports-resend-stale": {"task": "reports.resend_stale_reports", "schedule": 5 * 60},
+    # Data imports the broker never got, and checks or imports whose worker died.
+    "research-resend-stale-imports": {"task": "research.resend_stale_imports", "schedule": 5 * 60},
 }
 
 # Reports: a queued request is re-sent after this many minutes; a render gives

@@ -699,11 +699,32 @@ def finish(problems: Problems, summary: ReadSummary, header_seen: bool = True):
         problems.add(2, None, _("The file has a header line but no data."))
 
 
-def read_data(fileobj, *, filename, measures, waves, wave, problems, summary):
-    """``iter_records`` over a file, turning an unreadable file into a problem."""
+PROGRESS_EVERY = 5000  # rows
+
+
+def _reporting(rows, fileobj, progress):
+    """The rows, telling ``progress`` every few thousand rows how far into the file we are
+    (0.0-1.0, by the position in the file: for an .xlsx, in its packed sheet)."""
+    raw = _raw(fileobj)
+    size = file_size(raw) or 0
+    for count, row in enumerate(rows, start=1):
+        if count % PROGRESS_EVERY == 0 and size:
+            with contextlib.suppress(OSError, ValueError):
+                progress(min(raw.tell() / size, 1.0))
+        yield row
+
+
+def read_data(fileobj, *, filename, measures, waves, wave, problems, summary, progress=None):
+    """``iter_records`` over a file, turning an unreadable file into a problem.
+
+    ``progress``, if given, is called now and then with the part of the file read.
+    """
+    rows = iter_rows(fileobj, filename)
+    if progress is not None:
+        rows = _reporting(rows, fileobj, progress)
     try:
         yield from iter_records(
-            iter_rows(fileobj, filename),
+            rows,
             measures=measures,
             waves=waves,
             wave=wave,
