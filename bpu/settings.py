@@ -191,6 +191,8 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 # (nginx client_max_body_size) at this size too.
 REQUEST_MAX_BYTES = UPLOAD_MAX_BYTES + 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
+# An .xlsx is a zip: what its parts may unpack to together, checked before parsing.
+UPLOAD_MAX_UNPACKED_BYTES = env.int("UPLOAD_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # E-mail: printed to the console in development.
@@ -301,6 +303,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Report requests the broker never got, and renders whose worker died (one
     # indexed query a minute; it bounds how long a dead render waits, see below).
     "reports-resend-stale": {"task": "reports.resend_stale_reports", "schedule": 60},
+    # Data imports the broker never got, and checks or imports whose worker died.
+    "research-resend-stale-imports": {
+        "task": "research.resend_stale_imports",
+        "schedule": 5 * 60,
+    },
 }
 
 # Reports: a queued request is re-sent after this many minutes; a render gives

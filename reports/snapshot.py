@@ -256,31 +256,27 @@ def _statistics_part(unit) -> dict | None:
 
 def _qualitative_part(unit) -> dict:
     from phases.models import Experiment
+    from research.coding import visible_fragments
     from research.models import CodedFragment, Theme
 
+    # Only passages whose source exists and may be seen now (never a private draft).
+    visible = visible_fragments(unit)
     experiment_type = ContentType.objects.get_for_model(Experiment)
-    drafts = set(
-        Experiment.objects.filter(unit=unit)
-        .exclude(visibility=Experiment.Visibility.SHARED)
-        .values_list("pk", flat=True)
-    )
     themes = list(
         Theme.objects.filter(Q(unit=unit) | Q(programme__units=unit))
-        .annotate(n=Count("fragments", filter=Q(fragments__unit=unit)))
+        .annotate(n=Count("fragments", filter=Q(fragments__in=visible)))
         .order_by("-n", "name")
         .distinct()
     )
     quotes = defaultdict(list)
     through = CodedFragment.themes.through
     links = (
-        through.objects.filter(codedfragment__unit=unit)
+        through.objects.filter(codedfragment__in=visible)
         .select_related("codedfragment")
         .order_by("theme_id", "-codedfragment__created_at")
     )
     for link in links:
         fragment = link.codedfragment
-        if fragment.content_type_id == experiment_type.pk and fragment.object_id in drafts:
-            continue  # a private draft is never quoted
         if len(quotes[link.theme_id]) < QUOTES_PER_THEME:
             quotes[link.theme_id].append(fragment.text[:500])
     return {
@@ -295,18 +291,16 @@ def _qualitative_part(unit) -> dict:
             }
             for t in themes
         ],
-        "experiment_themes": _experiment_themes(unit, experiment_type, drafts),
+        "experiment_themes": _experiment_themes(visible, experiment_type),
     }
 
 
-def _experiment_themes(unit, experiment_type, drafts) -> list[dict]:
-    from research.models import CodedFragment
-
+def _experiment_themes(visible, experiment_type) -> list[dict]:
     counts = Counter()
-    for object_id, theme in CodedFragment.objects.filter(
-        unit=unit, content_type=experiment_type
-    ).values_list("object_id", "themes__name"):
-        if theme and object_id not in drafts:
+    for theme in visible.filter(content_type=experiment_type).values_list(
+        "themes__name", flat=True
+    ):
+        if theme:
             counts[theme] += 1
     return [{"name": name, "n": n} for name, n in counts.most_common(8)]
 

@@ -85,6 +85,47 @@ SOURCE_KINDS: dict[str, SourceKind] = {
 }
 
 
+def visible_fragments(unit):
+    """The unit's coded passages whose source still exists and may be seen now.
+
+    The one selector for every place that shows or hands out passages (the theme
+    page, the passages export, a report's snapshot): a passage of an experiment
+    made private again is hidden (and back when it is shared again); a passage
+    whose source is gone is left out even before ``fragments_of_deleted_source``
+    removed it. One query, with one subquery per kind of source.
+    """
+    visible = Q()
+    for kind in SOURCE_KINDS.values():
+        qs = kind.queryset(unit)
+        if qs is None:
+            continue
+        ct = ContentType.objects.get_for_model(kind.model)
+        visible |= Q(content_type=ct, object_id__in=qs.values("pk"))
+    if not visible:
+        return CodedFragment.objects.none()
+    return CodedFragment.objects.filter(visible, unit=unit)
+
+
+def fragments_of_deleted_source(sender, instance, **kwargs):
+    """A ``post_delete`` receiver: a deleted source takes its coded passages along."""
+    CodedFragment.objects.filter(
+        content_type=ContentType.objects.get_for_model(sender), object_id=instance.pk
+    ).delete()
+
+
+def connect_source_deletion() -> None:
+    """Called from ``ResearchConfig.ready``: every kind of source (of installed apps)."""
+    from django.db.models.signals import post_delete
+
+    for kind in SOURCE_KINDS.values():
+        if kind.model is not None:
+            post_delete.connect(
+                fragments_of_deleted_source,
+                sender=kind.model,
+                dispatch_uid=f"research-fragments-of-{kind.key}",
+            )
+
+
 def kind_for_model(model) -> SourceKind | None:
     label = model._meta.label
     return next((k for k in SOURCE_KINDS.values() if k.model_label == label), None)
@@ -264,10 +305,14 @@ def themes_for_unit(unit):
 
 
 def themes_with_counts(unit):
-    """The unit's and programme's themes, each with ``n_fragments`` coded in this unit."""
+    """The unit's and programme's themes, each with ``n_fragments`` visible in this unit."""
     return (
         themes_for_unit(unit)
-        .annotate(n_fragments=Count("fragments", filter=Q(fragments__unit=unit), distinct=True))
+        .annotate(
+            n_fragments=Count(
+                "fragments", filter=Q(fragments__in=visible_fragments(unit)), distinct=True
+            )
+        )
         .order_by("name")
     )
 

@@ -195,7 +195,8 @@ def theme_detail(request, slug, pk):
     unit = access.unit
     theme = _unit_theme(unit, pk)
     fragments = list(
-        CodedFragment.objects.filter(unit=unit, themes=theme)
+        coding.visible_fragments(unit)
+        .filter(themes=theme)
         .prefetch_related("themes")
         .order_by("created_at", "id")
     )
@@ -249,7 +250,7 @@ def fragments_export(request, slug):
     access = get_unit_access(request.user, slug, Perm.VIEW_RESEARCH)
     unit = access.unit
     fragments = list(
-        CodedFragment.objects.filter(unit=unit)
+        coding.visible_fragments(unit)
         .prefetch_related("themes")
         .order_by("content_type_id", "object_id", "source_field", "start", "id")
     )

@@ -1,8 +1,11 @@
 """Exports of a unit's data in long format (unit, respondent, wave, measure, value).
 
-Cells a spreadsheet would run as a formula (text starting with ``=``, ``+``,
-``-``, ``@``, tab or carriage return) get a leading ``'``, as OWASP advises for
-CSV injection. Numbers are written as numbers and left alone.
+Every text cell a spreadsheet would run as a formula (text starting with
+``=``, ``+``, ``-``, ``@``, tab or carriage return) gets a leading ``'``, as
+OWASP advises for CSV injection: values, respondent codes, and wave and
+measure codes too (a code stored before codes were checked may start with
+``-``). The writers apply it to every cell, so a new column cannot miss it.
+Numbers are written as numbers and left alone.
 """
 
 import csv
@@ -21,12 +24,17 @@ def neutralise(value):
     return value
 
 
+def neutralise_row(row) -> list:
+    return [neutralise(cell) for cell in row]
+
+
 def _number(value: float):
     return int(value) if value.is_integer() else value
 
 
 def data_rows(unit):
-    """The unit's values, one row per value, streamed from the database."""
+    """The unit's values, one row per value, streamed from the database (raw: the
+    writers neutralise every cell)."""
     rows = (
         Observation.objects.filter(unit=unit)
         .order_by("respondent", "wave__order", "wave__code", "measure__order", "measure__code")
@@ -34,15 +42,15 @@ def data_rows(unit):
     )
     for respondent, wave, measure, number, text in rows.iterator(chunk_size=5000):
         value = text if number is None else _number(number)
-        yield [neutralise(unit.slug), neutralise(respondent), wave, measure, neutralise(value)]
+        yield [unit.slug, respondent, wave, measure, value]
 
 
 def codebook_rows(unit):
     for m in Measure.objects.filter(unit=unit).order_by("order", "code"):
         yield [
-            neutralise(m.code),
-            neutralise(m.label),
-            neutralise(m.construct),
+            m.code,
+            m.label,
+            m.construct,
             m.type,
             None if m.min_value is None else _number(m.min_value),
             None if m.max_value is None else _number(m.max_value),
@@ -61,7 +69,7 @@ def csv_lines(unit):
     writer = csv.writer(_Echo())
     yield writer.writerow(DATA_HEADER)
     for row in data_rows(unit):
-        yield writer.writerow(row)
+        yield writer.writerow(neutralise_row(row))
 
 
 def write_csv(unit, out):
@@ -78,9 +86,9 @@ def write_xlsx(unit, out):
     data = workbook.create_sheet("data")
     data.append(DATA_HEADER)
     for row in data_rows(unit):
-        data.append(row)
+        data.append(neutralise_row(row))
     codebook = workbook.create_sheet("codebook")
     codebook.append(list(CODEBOOK_COLUMNS))
     for row in codebook_rows(unit):
-        codebook.append(row)
+        codebook.append(neutralise_row(row))
     workbook.save(out)

@@ -237,9 +237,57 @@ def _csv_rows(fileobj, head: bytes):
             text.detach()
 
 
+# A part packed more tightly than this is not an ordinary spreadsheet (XML packs
+# 5 to 20 times; a run of spaces or zeros packs about 1,000 times).
+MAX_PACKING_RATIO = 100
+RATIO_CHECKED_ABOVE = 1024 * 1024
+
+
+def check_workbook(fileobj) -> None:
+    """Refuse a workbook that would unpack to too much, before any XML is parsed.
+
+    Only the zip's central directory is read (the sizes it declares). A part that
+    unpacks to more than it declares cannot fill the memory either: Python's
+    ``zipfile``, which openpyxl reads through, stops every part at its declared
+    size and then fails on the checksum (a test proves it).
+    """
+    import zipfile
+
+    limit = settings.UPLOAD_MAX_UNPACKED_BYTES
+    fileobj.seek(0)
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise FileUnreadable(_("This file is not a valid Excel (.xlsx) file.")) from None
+    finally:
+        fileobj.seek(0)
+    if sum(part.file_size for part in parts) > limit:
+        raise FileUnreadable(
+            _(
+                "The workbook unpacks to more than %(limit)s MB; save it as CSV, or split it "
+                "into smaller files."
+            )
+            % {"limit": f"{limit / 1024 / 1024:.0f}"}
+        )
+    for part in parts:
+        if part.file_size > RATIO_CHECKED_ABOVE and part.file_size > MAX_PACKING_RATIO * max(
+            part.compress_size, 1
+        ):
+            raise FileUnreadable(
+                _(
+                    "The workbook is packed unusually tightly (%(part)s unpacks to more than "
+                    "%(ratio)s times its packed size); this is not an ordinary Excel file. "
+                    "Save it again from Excel, or as CSV."
+                )
+                % {"part": part.filename[:100], "ratio": MAX_PACKING_RATIO}
+            )
+
+
 def _xlsx_rows(fileobj):
     import openpyxl
 
+    check_workbook(fileobj)
     try:
         workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds on a broken file
@@ -651,11 +699,32 @@ def finish(problems: Problems, summary: ReadSummary, header_seen: bool = True):
         problems.add(2, None, _("The file has a header line but no data."))
 
 
-def read_data(fileobj, *, filename, measures, waves, wave, problems, summary):
-    """``iter_records`` over a file, turning an unreadable file into a problem."""
+PROGRESS_EVERY = 5000  # rows
+
+
+def _reporting(rows, fileobj, progress):
+    """The rows, telling ``progress`` every few thousand rows how far into the file we are
+    (0.0-1.0, by the position in the file: for an .xlsx, in its packed sheet)."""
+    raw = _raw(fileobj)
+    size = file_size(raw) or 0
+    for count, row in enumerate(rows, start=1):
+        if count % PROGRESS_EVERY == 0 and size:
+            with contextlib.suppress(OSError, ValueError):
+                progress(min(raw.tell() / size, 1.0))
+        yield row
+
+
+def read_data(fileobj, *, filename, measures, waves, wave, problems, summary, progress=None):
+    """``iter_records`` over a file, turning an unreadable file into a problem.
+
+    ``progress``, if given, is called now and then with the part of the file read.
+    """
+    rows = iter_rows(fileobj, filename)
+    if progress is not None:
+        rows = _reporting(rows, fileobj, progress)
     try:
         yield from iter_records(
-            iter_rows(fileobj, filename),
+            rows,
             measures=measures,
             waves=waves,
             wave=wave,

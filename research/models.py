@@ -21,14 +21,19 @@ from django.utils.translation import gettext_lazy as _
 from units.models import Programme, Unit
 
 MEASURE_CODE_RE = r"^[A-Za-z0-9_]+$"
-WAVE_CODE_RE = r"^[A-Za-z0-9_-]+$"
+# Not starting with "-": a code is a cell in exports, and "-A1-B1" is a formula there.
+WAVE_CODE_RE = r"^[A-Za-z0-9_][A-Za-z0-9_-]*$"
 RESPONDENT_RE = r"^[A-Za-z0-9._-]{1,64}$"
 
 measure_code_validator = RegexValidator(
     MEASURE_CODE_RE, _("Use only letters, digits and underscores (_).")
 )
 wave_code_validator = RegexValidator(
-    WAVE_CODE_RE, _("Use only letters, digits, hyphens (-) and underscores (_).")
+    WAVE_CODE_RE,
+    _(
+        "Use only letters, digits, hyphens (-) and underscores (_), and start with a letter, "
+        "a digit or an underscore."
+    ),
 )
 
 
@@ -187,10 +192,16 @@ def import_upload_to(batch, filename):
 
 
 class ImportBatch(models.Model):
-    """One uploaded data file: previewed first, then (maybe) confirmed.
+    """One uploaded data file: checked in the background, previewed, then (maybe)
+    confirmed and imported in the background.
 
-    The file is kept so that confirming re-reads it (nothing in the session),
-    and so a researcher can see later where values came from.
+    The file is kept so that the check and the import read it from storage (nothing
+    in the session, and a worker can read it), and so a researcher can see later
+    where values came from. The status says where it is:
+
+    queued -> checking -> previewed (no problems) or failed (problems, or the check
+    could not finish); previewed -> accepted (confirmed, waiting for a worker) ->
+    importing -> confirmed (imported) or failed. ``research.services`` moves it along.
     """
 
     class Shape(models.TextChoices):
@@ -198,8 +209,16 @@ class ImportBatch(models.Model):
         LONG = "long", _("Long (respondent, wave, measure, value)")
 
     class Status(models.TextChoices):
-        PREVIEWED = "previewed", _("Previewed")
-        CONFIRMED = "confirmed", _("Confirmed")
+        QUEUED = "queued", _("Waiting to be checked")
+        CHECKING = "checking", _("Being checked")
+        PREVIEWED = "previewed", _("Checked, waiting for your confirmation")
+        ACCEPTED = "accepted", _("Waiting to be imported")
+        IMPORTING = "importing", _("Being imported")
+        CONFIRMED = "confirmed", _("Imported")
+        FAILED = "failed", _("Not imported")
+
+    # Waiting for a worker or being worked on: the status page keeps asking.
+    PENDING = (Status.QUEUED, Status.CHECKING, Status.ACCEPTED, Status.IMPORTING)
 
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="import_batches"
@@ -230,8 +249,19 @@ class ImportBatch(models.Model):
     values_created = models.PositiveIntegerField(_("values added"), default=0)
     values_updated = models.PositiveIntegerField(_("values replaced"), default=0)
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
+    values_unchanged = models.PositiveIntegerField(_("values unchanged"), default=0)
+    # Up to research.services.SAMPLE_CHANGES replaced values, for the preview.
+    sample_changes = models.JSONField(_("sample of replaced values"), default=list, blank=True)
+    # [line, column, message] of the first problems found (all of them counted in the total).
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    problems_total = models.PositiveIntegerField(_("number of problems"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    sent_at = models.DateTimeField(_("sent to a worker"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("data import")
@@ -240,6 +270,10 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return self.original_filename or f"#{self.pk}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in self.PENDING
 
 
 class ObservationQuerySet(models.QuerySet):

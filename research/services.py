@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import itertools
+import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .importing import MeasureSpec, Problems, ReadSummary, read_codebook, read_data
 from .models import ImportBatch, Measure, Observation, ObservationChange, Wave
+
+logger = logging.getLogger(__name__)
 
 WRITE_CHUNK = 2000
 SAMPLE_CHANGES = 50
@@ -44,14 +50,39 @@ def waves_ensure_defaults(*, unit) -> list[Wave]:
 # --- Waves and measures -----------------------------------------------------------
 
 
+def _lock_unit(unit) -> None:
+    """Serialise writes of codes in one unit (two clicks, two tabs): the second
+    request waits for the first and then sees its row (PostgreSQL; SQLite has
+    one writer anyway)."""
+    type(unit).objects.select_for_update().filter(pk=unit.pk).first()
+
+
+def _wave_exists(code) -> ValidationError:
+    return ValidationError(
+        {"code": _("A wave with code %(code)s already exists.") % {"code": code}}
+    )
+
+
+def _measure_exists(code) -> ValidationError:
+    return ValidationError(
+        {"code": _("A measure with code %(code)s already exists.") % {"code": code}}
+    )
+
+
 @transaction.atomic
 def wave_create(*, unit, code, label, date=None) -> Wave:
+    _lock_unit(unit)
     if Wave.objects.filter(unit=unit, code__iexact=code).exists():
-        raise ValidationError({"code": _("This unit already has a wave with this code.")})
+        raise _wave_exists(code)
     last = Wave.objects.filter(unit=unit).aggregate(m=Max("order"))["m"] or 0
     wave = Wave(unit=unit, code=code, label=label, date=date, order=last + 1)
-    wave.full_clean()
-    wave.save()
+    wave.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            wave.save()
+    except IntegrityError:
+        # Inserted by another request between our check and our insert.
+        raise _wave_exists(code) from None
     return wave
 
 
@@ -122,10 +153,16 @@ def measure_save(*, unit, measure: Measure | None = None, **values) -> Measure:
         if name not in MEASURE_FIELDS:
             raise TypeError(name)
         setattr(measure, name, value)
+    _lock_unit(unit)
     if Measure.objects.filter(unit=unit, code__iexact=measure.code).exclude(pk=measure.pk).exists():
-        raise ValidationError({"code": _("This unit already has a measure with this code.")})
-    measure.full_clean()
-    measure.save()
+        raise _measure_exists(measure.code)
+    measure.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            measure.save()
+    except IntegrityError:
+        # Inserted by another request between our check and our insert.
+        raise _measure_exists(measure.code) from None
     return measure
 
 
@@ -158,37 +195,65 @@ def codebook_import(*, unit, file, filename="", actor=None) -> CodebookResult:
     result = CodebookResult(problems=problems)
     if problems:
         return result
-    with transaction.atomic():
-        existing = {m.code.casefold(): m for m in Measure.objects.filter(unit=unit)}
-        with_data = set(
-            Observation.objects.filter(unit=unit).values_list("measure_id", flat=True).distinct()
+    try:
+        with transaction.atomic():
+            _codebook_write(unit, specs, result)
+    except _CodeTaken as taken:
+        result.created = result.updated = 0
+        problems.add(
+            taken.spec.line,
+            "code",
+            _(
+                "A measure with code %(code)s already exists (added while this file was "
+                "read); upload the codebook again to update it."
+            )
+            % {"code": taken.spec.code},
         )
-        ranges = {
-            row["measure_id"]: row
-            for row in Observation.objects.filter(unit=unit, value_numeric__isnull=False)
-            .values("measure_id")
-            .annotate(lo=Min("value_numeric"), hi=Max("value_numeric"))
-        }
-        last = max((m.order for m in existing.values()), default=0)
-        for spec in specs:
-            measure = existing.get(spec.code.casefold())
-            _apply_spec(measure, spec, with_data, ranges, problems)
-        if problems:
-            return result
-        for spec in specs:
-            measure = existing.get(spec.code.casefold())
-            if measure is None:
-                last += 1
-                measure = Measure(unit=unit, order=last)
-                result.created += 1
-            else:
-                result.updated += 1
-            for name in ("code", "label", "construct", "type", "min_value", "max_value"):
-                setattr(measure, name, getattr(spec, name))
-            measure.higher_is_better = spec.higher_is_better
-            measure.respondent = spec.respondent
-            measure.save()
     return result
+
+
+class _CodeTaken(Exception):
+    def __init__(self, spec):
+        super().__init__(spec.code)
+        self.spec = spec
+
+
+def _codebook_write(unit, specs, result):
+    problems = result.problems
+    _lock_unit(unit)
+    existing = {m.code.casefold(): m for m in Measure.objects.filter(unit=unit)}
+    with_data = set(
+        Observation.objects.filter(unit=unit).values_list("measure_id", flat=True).distinct()
+    )
+    ranges = {
+        row["measure_id"]: row
+        for row in Observation.objects.filter(unit=unit, value_numeric__isnull=False)
+        .values("measure_id")
+        .annotate(lo=Min("value_numeric"), hi=Max("value_numeric"))
+    }
+    last = max((m.order for m in existing.values()), default=0)
+    for spec in specs:
+        measure = existing.get(spec.code.casefold())
+        _apply_spec(measure, spec, with_data, ranges, problems)
+    if problems:
+        return
+    for spec in specs:
+        measure = existing.get(spec.code.casefold())
+        if measure is None:
+            last += 1
+            measure = Measure(unit=unit, order=last)
+            result.created += 1
+        else:
+            result.updated += 1
+        for name in ("code", "label", "construct", "type", "min_value", "max_value"):
+            setattr(measure, name, getattr(spec, name))
+        measure.higher_is_better = spec.higher_is_better
+        measure.respondent = spec.respondent
+        try:
+            measure.save()
+        except IntegrityError:
+            # Inserted by another request since we read the codebook: roll all back.
+            raise _CodeTaken(spec) from None
 
 
 def _apply_spec(measure, spec: MeasureSpec, with_data, ranges, problems):
@@ -292,6 +357,7 @@ def observations_import(
     dry_run: bool = False,
     batch: ImportBatch | None = None,
     filename: str = "",
+    progress=None,
 ) -> ImportResult:
     """Import a data file (wide or long) into the unit. All or nothing.
 
@@ -300,7 +366,8 @@ def observations_import(
     (or for a ``dry_run``, the preview). Existing values for a respondent x
     measure x wave are replaced, the old value kept in ``ObservationChange``.
     An empty cell is a missing value: it writes nothing (and leaves an
-    existing value alone).
+    existing value alone). ``progress`` is called now and then with the part of
+    the file read (0.0-1.0).
     """
     waves = waves_ensure_defaults(unit=unit)
     measures = list(Measure.objects.filter(unit=unit))
@@ -316,6 +383,7 @@ def observations_import(
         wave=wave,
         problems=problems,
         summary=summary,
+        progress=progress,
     )
     writer = _PostgresWriter if connection.vendor == "postgresql" else _GenericWriter
     try:
@@ -582,14 +650,47 @@ class _PostgresWriter:
         cursor.execute(insert, params)
 
 
-# --- Import batches (the page's preview, then confirm) -----------------------------
+# --- Import batches: upload, check (preview), confirm, import - in the background ---
+#
+# The page stores the file and a queued batch, and sends a task when the transaction
+# commits; a worker checks the file (a dry run) and stores what it would change, or
+# its problems. Confirming queues the import the same way. A long file therefore
+# never holds a web request (nor hits its timeout). Without a broker (make run,
+# tests) the task runs in-process when the request commits. The status page asks
+# every two seconds; the progress is in the cache (it is only a hint).
+
+IMPORT_MAX_ATTEMPTS = 3
+IMPORT_RESEND_AFTER = timedelta(minutes=5)
+PROGRESS_TIMEOUT = 60 * 60
+
+try:  # pragma: no branch
+    from kombu.exceptions import OperationalError as KombuOperationalError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    # "The broker is not there": the batch stays queued and the periodic resend tries again.
+    BROKER_ERRORS: tuple = (KombuOperationalError, RedisConnectionError, OSError)
+except ImportError:  # pragma: no cover
+    BROKER_ERRORS = (OSError,)
+
+
+def progress_key(batch_id: int) -> str:
+    return f"research:import:{batch_id}:progress"
+
+
+def _progress_setter(batch_id: int, low: int, high: int):
+    """Store the progress of the reading as a percentage between ``low`` and ``high``."""
+
+    def store(fraction: float) -> None:
+        cache.set(progress_key(batch_id), int(low + (high - low) * fraction), PROGRESS_TIMEOUT)
+
+    return store
 
 
 def _forget_stale_previews(*, unit):
-    """Previews never confirmed within a day: their files go (the rows are of no use)."""
+    """Previews never confirmed, and failed uploads, after a day: their files go."""
     stale = ImportBatch.objects.filter(
         unit=unit,
-        status=ImportBatch.Status.PREVIEWED,
+        status__in=(ImportBatch.Status.PREVIEWED, ImportBatch.Status.FAILED),
         created_at__lt=timezone.now() - timedelta(days=1),
     )
     for batch in stale:
@@ -597,57 +698,216 @@ def _forget_stale_previews(*, unit):
         batch.delete()
 
 
-def import_batch_preview(*, unit, upload, wave=None, actor) -> ImportResult:
-    """Check an uploaded file and say what it would change. Keeps the file (in an
-    ``ImportBatch`` with status previewed) only when it has no problems, so that
-    confirming reads the very same file again."""
-    result = observations_import(
-        unit=unit, file=upload, wave=wave, actor=actor, dry_run=True, filename=upload.name
-    )
+@transaction.atomic
+def import_batch_upload(*, unit, upload, wave=None, actor) -> ImportBatch:
+    """Store an uploaded data file as a queued batch; its check is sent on commit."""
     _forget_stale_previews(unit=unit)
-    if result.ok:
-        batch = ImportBatch(
-            unit=unit,
-            uploaded_by=actor,
-            original_filename=Path(upload.name).name[:255],
-            wave=wave,
-            shape=result.summary.shape,
-            rows=result.summary.rows,
-            values_created=result.created,
-            values_updated=result.updated,
-        )
-        upload.seek(0)
-        batch.file.save(upload.name, upload, save=False)
-        batch.save()
-        result.batch = batch
-    return result
+    batch = ImportBatch(
+        unit=unit,
+        uploaded_by=actor,
+        original_filename=Path(upload.name).name[:255],
+        wave=wave,
+        status=ImportBatch.Status.QUEUED,
+    )
+    upload.seek(0)
+    batch.file.save(upload.name, upload, save=False)
+    batch.save()
+    transaction.on_commit(partial(import_batch_send, batch_id=batch.pk))
+    return batch
 
 
 @transaction.atomic
-def import_batch_confirm(*, batch: ImportBatch, actor) -> ImportResult:
-    """Import the file kept at preview. Reads it again: nothing was held in the session."""
-    # Locked, so that two clicks on "confirm" import once.
-    batch = (
-        ImportBatch.objects.select_for_update(of=("self",))
-        .select_related("unit", "wave")
-        .get(pk=batch.pk)
-    )
+def import_batch_confirm(*, batch: ImportBatch, actor) -> ImportBatch:
+    """Queue the import of a previewed batch; the task is sent on commit. Confirming
+    twice (two clicks, two tabs) queues it once."""
+    batch = ImportBatch.objects.select_for_update(of=("self",)).get(pk=batch.pk)
     if batch.status != ImportBatch.Status.PREVIEWED:
         raise ValidationError(_("This import was confirmed already."))
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.ACCEPTED, attempts=0, error="", started_at=None
+    )
+    transaction.on_commit(partial(import_batch_send, batch_id=batch.pk))
+    batch.status = ImportBatch.Status.ACCEPTED
+    return batch
+
+
+def import_batch_send(*, batch_id: int) -> bool:
+    """Hand a waiting batch to the broker. If the broker is down, it stays waiting."""
+    from .tasks import process_import_task
+
+    ImportBatch.objects.filter(
+        pk=batch_id, status__in=(ImportBatch.Status.QUEUED, ImportBatch.Status.ACCEPTED)
+    ).update(sent_at=timezone.now())
+    try:
+        process_import_task.apply_async(args=[batch_id], retry=False)
+    except BROKER_ERRORS as exc:
+        logger.warning("Import %s stays queued: the broker did not take it (%s)", batch_id, exc)
+        return False
+    except Exception:
+        # Whatever else went wrong while sending: the batch is stored, and the periodic
+        # resend tries again. Never fail the page that uploaded or confirmed it.
+        logger.exception("Import %s stays queued: sending its task failed", batch_id)
+        return False
+    return True
+
+
+_NEXT = {
+    ImportBatch.Status.QUEUED: ImportBatch.Status.CHECKING,
+    ImportBatch.Status.ACCEPTED: ImportBatch.Status.IMPORTING,
+}
+
+
+def _claim(batch_id: int) -> ImportBatch | None:
+    """Mark the batch as being checked or imported, or None if there is nothing to do
+    (done already, or another worker is at it)."""
+    with transaction.atomic():
+        batch = (
+            ImportBatch.objects.select_for_update(of=("self",))
+            .select_related("unit", "wave", "uploaded_by")
+            .filter(pk=batch_id)
+            .first()
+        )
+        if batch is None or batch.status not in _NEXT:
+            return None
+        if batch.attempts >= IMPORT_MAX_ATTEMPTS:
+            _fail(batch, error=_stopped(batch.attempts))
+            return None
+        batch.status = _NEXT[batch.status]
+        batch.attempts += 1
+        batch.started_at = timezone.now()
+        batch.save(update_fields=["status", "attempts", "started_at"])
+    cache.set(progress_key(batch_id), 0, PROGRESS_TIMEOUT)
+    return batch
+
+
+def _stopped(attempts: int) -> str:
+    return _(
+        "The work stopped %(n)d times without finishing (the worker stopped or the time limit "
+        "was reached). Split the file into smaller files, or ask an administrator to look at "
+        "the worker's log."
+    ) % {"n": attempts}
+
+
+def _fail(batch: ImportBatch, *, error: str = "", problems: Problems | None = None) -> None:
+    batch.file.delete(save=False)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.FAILED,
+        error=error,
+        problems=[[p.line, p.column, p.message] for p in problems] if problems else [],
+        problems_total=problems.total if problems else 0,
+        finished_at=timezone.now(),
+        file="",
+    )
+
+
+def import_batch_process(batch_id: int) -> ImportBatch | None:
+    """Check or import a batch, whichever it is waiting for (the task's one service)."""
+    batch = _claim(batch_id)
+    if batch is None:
+        return ImportBatch.objects.filter(pk=batch_id).first()
     try:
         batch.file.open("rb")
     except (ValueError, OSError):
-        problems = Problems()
-        problems.add(None, None, _("The uploaded file is no longer there; upload it again."))
-        return ImportResult(problems=problems)
+        _fail(batch, error=_("The uploaded file is no longer there; upload it again."))
+        return ImportBatch.objects.get(pk=batch_id)
     try:
-        return observations_import(
-            unit=batch.unit,
-            file=batch.file,
-            wave=batch.wave,
-            actor=actor,
-            batch=batch,
-            filename=batch.original_filename,
-        )
+        if batch.status == ImportBatch.Status.CHECKING:
+            _check(batch)
+        else:
+            _import(batch)
+    except Exception as exc:
+        logger.exception("Import %s: attempt %s failed", batch_id, batch.attempts)
+        _fail(batch, error=_readable(exc))
     finally:
         batch.file.close()
+    return ImportBatch.objects.get(pk=batch_id)
+
+
+def _readable(exc: BaseException) -> str:
+    from billiard.exceptions import SoftTimeLimitExceeded
+
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return _(
+            "The file took longer than the time limit of %(s)d seconds; split it into smaller "
+            "files."
+        ) % {"s": settings.CELERY_TASK_SOFT_TIME_LIMIT}
+    return _("The file could not be processed: %(error)s") % {
+        "error": f"{type(exc).__name__}: {exc}"[:500]
+    }
+
+
+def _check(batch: ImportBatch) -> None:
+    result = observations_import(
+        unit=batch.unit,
+        file=batch.file,
+        wave=batch.wave,
+        actor=batch.uploaded_by,
+        dry_run=True,
+        filename=batch.original_filename,
+        progress=_progress_setter(batch.pk, 0, 95),
+    )
+    if not result.ok:
+        _fail(batch, problems=result.problems)
+        return
+    ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.CHECKING).update(
+        status=ImportBatch.Status.PREVIEWED,
+        shape=result.summary.shape,
+        rows=result.summary.rows,
+        values_created=result.created,
+        values_updated=result.updated,
+        values_unchanged=result.unchanged,
+        sample_changes=result.changes,
+        finished_at=timezone.now(),
+    )
+
+
+def _import(batch: ImportBatch) -> None:
+    result = observations_import(
+        unit=batch.unit,
+        file=batch.file,
+        wave=batch.wave,
+        actor=batch.uploaded_by,
+        batch=batch,
+        filename=batch.original_filename,
+        progress=_progress_setter(batch.pk, 0, 90),
+    )
+    if not result.ok:
+        # The codebook or the waves changed since the preview: nothing was written.
+        _fail(batch, problems=result.problems)
+        return
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        values_unchanged=result.unchanged, finished_at=timezone.now()
+    )
+
+
+def import_batches_resend_stale(*, now=None) -> dict:
+    """Send again what the broker never delivered, and restart work whose worker died."""
+    now = now or timezone.now()
+    cutoff = now - IMPORT_RESEND_AFTER
+    # Still "checking" or "importing" after the hard time limit: no live worker any more.
+    working_cutoff = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    back = {
+        ImportBatch.Status.CHECKING: ImportBatch.Status.QUEUED,
+        ImportBatch.Status.IMPORTING: ImportBatch.Status.ACCEPTED,
+    }
+    resent, failed = [], []
+    for pk in ImportBatch.objects.filter(
+        status__in=tuple(back), started_at__lt=working_cutoff
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            batch = ImportBatch.objects.select_for_update().get(pk=pk)
+            if batch.status not in back:
+                continue
+            if batch.attempts >= IMPORT_MAX_ATTEMPTS:
+                _fail(batch, error=_stopped(batch.attempts))
+                failed.append(pk)
+                continue
+            ImportBatch.objects.filter(pk=pk).update(status=back[batch.status])
+        resent.append(pk)
+    waiting = ImportBatch.objects.filter(
+        status__in=(ImportBatch.Status.QUEUED, ImportBatch.Status.ACCEPTED), created_at__lt=cutoff
+    ).exclude(sent_at__gte=cutoff)
+    resent.extend(pk for pk in waiting.values_list("pk", flat=True) if pk not in resent)
+    for pk in resent:
+        import_batch_send(batch_id=pk)
+    return {"resent": resent, "failed": failed}

@@ -15,6 +15,8 @@ urlpatterns: list = [
     path("waves/", views.waves, name="waves"),
     path("waves/<int:pk>/edit/", views.wave_edit, name="wave_edit"),
     path("import/", views.data_import, name="import"),
+    path("import/<int:pk>/", views.import_batch, name="import_batch"),
+    path("import/<int:pk>/status/", views.import_status, name="import_status"),
     path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
     path("export/", views.export, name="export"),
 ]

@@ -9,6 +9,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from bpu.downloads import private_download
@@ -17,10 +18,11 @@ from units.access import Perm, get_unit_access
 from . import exporting
 from .forms import CodebookUploadForm, ImportForm, MeasureForm, WaveEditForm, WaveForm
 from .models import ImportBatch, Measure, Observation, Wave
+from .selectors import import_batch_state
 from .services import (
     codebook_import,
     import_batch_confirm,
-    import_batch_preview,
+    import_batch_upload,
     measure_delete,
     measure_save,
     wave_create,
@@ -218,21 +220,19 @@ def data_import(request, slug):
     unit = access.unit
     waves_ensure_defaults(unit=unit)
     form = ImportForm(request.POST or None, request.FILES or None, unit=unit)
-    result = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        result = import_batch_preview(
-            unit=unit, upload=upload, wave=form.cleaned_data["wave"], actor=request.user
+        batch = import_batch_upload(
+            unit=unit,
+            upload=form.cleaned_data["file"],
+            wave=form.cleaned_data["wave"],
+            actor=request.user,
         )
-        return render(
-            request,
-            "research/import_preview.html",
-            _context(access, "import", result=result, form=form),
-            status=200 if result.ok else 400,
-        )
-    batches = ImportBatch.objects.filter(
-        unit=unit, status=ImportBatch.Status.CONFIRMED
-    ).select_related("uploaded_by", "wave")[:20]
+        return redirect("research:import_batch", slug=slug, pk=batch.pk)
+    batches = (
+        ImportBatch.objects.filter(unit=unit)
+        .exclude(status=ImportBatch.Status.FAILED)
+        .select_related("uploaded_by", "wave")[:20]
+    )
     return render(
         request,
         "research/import.html",
@@ -247,29 +247,36 @@ def data_import(request, slug):
     )
 
 
+def _batch(access, pk) -> ImportBatch:
+    return get_object_or_404(ImportBatch.objects.select_related("wave"), unit=access.unit, pk=pk)
+
+
+@require_GET
+def import_batch(request, slug, pk):
+    """One upload: being checked, its preview (confirm here), its problems, or its result."""
+    access = get_unit_access(request.user, slug, Perm.MANAGE_RESEARCH)
+    state = import_batch_state(_batch(access, pk))
+    return render(request, "research/import_batch.html", _context(access, "import", state=state))
+
+
+@never_cache
+@require_GET
+def import_status(request, slug, pk):
+    """The status part of the page above, asked for every two seconds while work goes on."""
+    access = get_unit_access(request.user, slug, Perm.MANAGE_RESEARCH)
+    state = import_batch_state(_batch(access, pk))
+    return render(request, "research/_import_status.html", _context(access, "import", state=state))
+
+
 @require_POST
 def import_confirm(request, slug, pk):
     access = get_unit_access(request.user, slug, Perm.MANAGE_RESEARCH)
-    batch = get_object_or_404(
-        ImportBatch.objects.select_related("unit", "wave"), unit=access.unit, pk=pk
-    )
-    if batch.status != ImportBatch.Status.PREVIEWED:
-        messages.info(request, gettext("This import was confirmed already."))
-        return redirect("research:overview", slug=slug)
+    batch = _batch(access, pk)
     try:
-        result = import_batch_confirm(batch=batch, actor=request.user)
+        import_batch_confirm(batch=batch, actor=request.user)
     except ValidationError:  # confirmed by a second click in the meantime
         messages.info(request, gettext("This import was confirmed already."))
-        return redirect("research:overview", slug=slug)
-    if not result.ok:
-        return render(
-            request,
-            "research/import_preview.html",
-            _context(access, "import", result=result, form=None),
-            status=400,
-        )
-    messages.success(request, gettext("Imported: %(summary)s") % {"summary": result.summary_line()})
-    return redirect("research:overview", slug=slug)
+    return redirect("research:import_batch", slug=slug, pk=batch.pk)
 
 
 # --- Export ------------------------------------------------------------------------

@@ -226,6 +226,12 @@ EXPECTED: dict[str, Url] = {
         NOT_ALLOWED, Perm.MANAGE_RESEARCH, unit_kwargs(pk=lambda w: _wave(w).pk)
     ),
     "research:import": Url(Perm.MANAGE_RESEARCH, Perm.MANAGE_RESEARCH),
+    "research:import_batch": Url(
+        Perm.MANAGE_RESEARCH, NOT_ALLOWED, unit_kwargs(pk=lambda w: _import_batch(w).pk)
+    ),
+    "research:import_status": Url(
+        Perm.MANAGE_RESEARCH, NOT_ALLOWED, unit_kwargs(pk=lambda w: _import_batch(w).pk)
+    ),
     "research:import_confirm": Url(
         NOT_ALLOWED, Perm.MANAGE_RESEARCH, unit_kwargs(pk=lambda w: _import_batch(w).pk)
     ),
@@ -350,7 +356,9 @@ def _import_batch(w):
     from research.models import ImportBatch
 
     _measure(w)
-    batch = ImportBatch(unit=w.unit, original_filename="data.csv", wave=_wave(w))
+    batch = ImportBatch(
+        unit=w.unit, original_filename="data.csv", wave=_wave(w), status="previewed"
+    )
     batch.file.save("data.csv", ContentFile(b"respondent,lonely\nR1,alone\n"), save=True)
     return batch
 

@@ -72,3 +72,44 @@ def xlsx_bytes(rows):
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def xlsx_bomb(unpacked_bytes: int, *, declared_bytes: int | None = None) -> bytes:
+    """A small valid workbook whose one shared string is ``unpacked_bytes`` of spaces.
+
+    Written as a stream, so building it takes about a megabyte of memory whatever the
+    size. ``declared_bytes`` puts another (smaller) size in the zip's central
+    directory: a header that lies about what the part unpacks to.
+    """
+    import zipfile
+
+    plain = zipfile.ZipFile(io.BytesIO(xlsx_bytes([["respondent", "note"], ["R1", "x"]])))
+    out = io.BytesIO()
+    name = "xl/sharedStrings.xml"
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for info in plain.infolist():
+            content = plain.read(info)
+            if info.filename == "[Content_Types].xml":  # so that the reader loads the part
+                content = content.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+                    b"</Types>",
+                )
+            bomb.writestr(info, content)
+        with bomb.open(name, "w") as part:
+            part.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"')
+            part.write(b' count="2" uniqueCount="2"><si><t>respondent</t></si><si><t>')
+            chunk = b" " * (1024 * 1024)
+            left = unpacked_bytes
+            while left > 0:
+                part.write(chunk[: min(left, len(chunk))])
+                left -= len(chunk)
+            part.write(b"</t></si></sst>")
+    data = bytearray(out.getvalue())
+    if declared_bytes is not None:
+        # The central directory entry: signature, 20 bytes, then the uncompressed size.
+        at = data.rfind(name.encode()) - 46
+        assert data[at : at + 4] == b"PK\x01\x02"
+        data[at + 24 : at + 28] = declared_bytes.to_bytes(4, "little")
+    return bytes(data)

@@ -207,7 +207,7 @@ def test_a_duplicate_code_on_the_form_is_refused(unit, researcher, client_for):
         {"code": "UCLA", "label": "x", "type": "text", "respondent": "client", "order": "1"},
     )
     assert response.status_code == 200
-    assert "already has a measure with this code" in response.content.decode()
+    assert "A measure with code UCLA already exists." in response.content.decode()
 
 
 def test_the_form_refuses_a_type_change_once_there_is_data(unit, researcher, client_for):

@@ -422,3 +422,131 @@ def test_material_page_query_count_is_constant(
         ExperimentFactory(unit=unit, visibility="shared")
     with django_assert_num_queries(n_few):
         assert client.get(url).status_code == 200
+
+
+# --- A coded passage follows its source ---------------------------------------------------
+
+
+@pytest.fixture
+def quoted(unit, researcher, client_for):
+    """A shared experiment and a material, one passage of each coded with "Waiting"."""
+    theme = ThemeFactory(unit=unit, name="Waiting")
+    author = researcher
+    experiment = ExperimentFactory(
+        unit=unit, author=author, visibility="shared", learned="The waiting list hurt him."
+    )
+    material = MaterialFactory(unit=unit, text="Nobody called back for weeks.")
+    client = client_for(researcher)
+    for kind, obj, field, passage in (
+        ("experiment", experiment, "learned", "waiting list hurt him"),
+        ("material", material, "text", "Nobody called back"),
+    ):
+        response = client.post(
+            _code_url(unit, kind, obj.pk, field), {"passage": passage, "themes": [theme.pk]}
+        )
+        assert response.status_code == 302
+    return {"theme": theme, "experiment": experiment, "material": material, "client": client}
+
+
+def _seen(unit, quoted):
+    """The quotes on the theme page, in the passages CSV and in a report's snapshot."""
+    from reports.snapshot import unit_snapshot
+
+    theme, client = quoted["theme"], quoted["client"]
+    page = client.get(reverse("research:theme_detail", kwargs={"slug": unit.slug, "pk": theme.pk}))
+    html = page.content.decode()
+    on_page = [q for q in ("waiting list hurt him", "Nobody called back") if q in html]
+    export = client.get(reverse("research:fragments_export", kwargs={"slug": unit.slug}))
+    rows = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))
+    snapshot = unit_snapshot(unit, "baseline")["qualitative"]
+    (waiting,) = [t for t in snapshot["themes"] if t["name"] == "Waiting"]
+    return {
+        "page": on_page,
+        "csv": sorted(r["passage"] for r in rows),
+        "snapshot": (waiting["n"], sorted(waiting["quotes"])),
+        "experiment_themes": snapshot["experiment_themes"],
+    }
+
+
+def test_the_quotes_of_a_source_are_everywhere_while_it_is_shared(unit, quoted):
+    assert _seen(unit, quoted) == {
+        "page": ["waiting list hurt him", "Nobody called back"],
+        "csv": ["Nobody called back", "waiting list hurt him"],
+        "snapshot": (2, ["Nobody called back", "waiting list hurt him"]),
+        "experiment_themes": [{"name": "Waiting", "n": 1}],
+    }
+
+
+def test_a_deleted_experiments_quotes_are_gone(unit, researcher, quoted):
+    from phases.services import experiment_delete
+
+    experiment = quoted["experiment"]
+    experiment_delete(experiment=experiment, actor=researcher)
+    assert not CodedFragment.objects.filter(object_id=experiment.pk, source_field="learned")
+    assert _seen(unit, quoted) == {
+        "page": ["Nobody called back"],
+        "csv": ["Nobody called back"],
+        "snapshot": (1, ["Nobody called back"]),
+        "experiment_themes": [],
+    }
+
+
+def test_a_deleted_materials_quotes_are_gone(unit, quoted):
+    quoted["material"].delete()
+    assert _seen(unit, quoted) == {
+        "page": ["waiting list hurt him"],
+        "csv": ["waiting list hurt him"],
+        "snapshot": (1, ["waiting list hurt him"]),
+        "experiment_themes": [{"name": "Waiting", "n": 1}],
+    }
+
+
+def test_a_deleted_sessions_quotes_are_gone(unit, researcher, client_for):
+    theme = ThemeFactory(unit=unit, name="Waiting")
+    session = SessionFactory(unit=unit, notes="The waiting list is long.")
+    client_for(researcher).post(
+        _code_url(unit, "session", session.pk, "notes"),
+        {"passage": "waiting list is long", "themes": [theme.pk]},
+    )
+    assert CodedFragment.objects.filter(unit=unit).count() == 1
+    session.delete()
+    assert not CodedFragment.objects.filter(unit=unit).exists()
+
+
+def test_an_experiment_made_private_again_hides_its_quotes(unit, researcher, quoted):
+    from phases.models import Experiment
+
+    Experiment.objects.filter(pk=quoted["experiment"].pk).update(visibility="draft")
+    hidden = {
+        "page": ["Nobody called back"],
+        "csv": ["Nobody called back"],
+        "snapshot": (1, ["Nobody called back"]),
+        "experiment_themes": [],
+    }
+    assert _seen(unit, quoted) == hidden
+    # Hidden, not gone: shared again, the coding is back.
+    Experiment.objects.filter(pk=quoted["experiment"].pk).update(visibility="shared")
+    assert _seen(unit, quoted)["page"] == ["waiting list hurt him", "Nobody called back"]
+
+
+def test_the_migration_forgets_passages_whose_source_was_deleted_before(unit, quoted):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db.models.signals import post_delete
+
+    from research.models import Material
+
+    migration = import_module("research.migrations.0003_forget_fragments_of_deleted_sources")
+    post_delete.disconnect(dispatch_uid="research-fragments-of-material", sender=Material)
+    try:
+        quoted["material"].delete()  # as it was: the passage stayed behind
+        assert CodedFragment.objects.filter(unit=unit).count() == 2
+        migration.forget_orphans(apps, None)
+    finally:
+        from research.coding import connect_source_deletion
+
+        connect_source_deletion()
+    assert list(CodedFragment.objects.filter(unit=unit).values_list("text", flat=True)) == [
+        "waiting list hurt him"
+    ]

@@ -191,3 +191,23 @@ def test_exports_neutralise_text_values_and_respondent_codes(unit, tmp_path):
     run("export_measures", unit.slug, "--format", "xlsx", "--output", str(xlsx))
     cells = [row[4] for row in load_workbook(xlsx)["data"].values][1:]
     assert cells == ['\'=HYPERLINK("http://evil")', "'@SUM(A1)", "'+31"]
+
+
+def test_exports_neutralise_wave_and_measure_codes_too(unit, tmp_path):
+    """Every text cell, codes included: a wave stored as ``-A1-B1`` before codes were checked."""
+    from research.models import Measure, Wave
+
+    make_codebook(unit)
+    Wave.objects.create(unit=unit, code="-A1-B1", label="Old", order=9)
+    Measure.objects.create(unit=unit, code="=cmd", label="@label", type="text", order=9)
+    run_import(unit, "respondent,wave,measure,value\nR1,-A1-B1,=cmd,ok\n", wave_code=None)
+    output = tmp_path / "out.csv"
+    run("export_measures", unit.slug, "--output", str(output))
+    rows = list(csv.reader(output.open(encoding="utf-8")))[1:]
+    assert rows == [[unit.slug, "R1", "'-A1-B1", "'=cmd", "ok"]]
+    xlsx = tmp_path / "out.xlsx"
+    run("export_measures", unit.slug, "--format", "xlsx", "--output", str(xlsx))
+    workbook = load_workbook(xlsx)
+    assert list(workbook["data"].values)[1] == (unit.slug, "R1", "'-A1-B1", "'=cmd", "ok")
+    codebook = {row[0]: row for row in list(workbook["codebook"].values)[1:]}
+    assert codebook["'=cmd"][1] == "'@label"

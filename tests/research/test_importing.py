@@ -384,3 +384,69 @@ def test_every_problem_is_reported_not_only_the_first(unit, measures):
     result = run_import(unit, "respondent,ucla\nR1,9\nR2,9\nR3,9\n")
     assert [p.line for p in result.problems] == [2, 3, 4]
     assert {p.column for p in result.problems} == {"B (ucla)"}
+
+
+# --- Zip bombs: refused before any XML is parsed ------------------------------------
+
+
+def _refused_within(unit, content, expected, *, peak_mb=50):
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        result = run_import(unit, content, name="data.xlsx")
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert problem_texts(result) == [expected]
+    assert nothing_written(unit)
+    assert peak < peak_mb * 1024 * 1024, f"peak {peak / 1024 / 1024:.0f} MB"
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused_unread(unit, measures, settings):
+    from .import_helpers import xlsx_bomb
+
+    content = xlsx_bomb(250 * 1024 * 1024)
+    assert len(content) < settings.UPLOAD_MAX_BYTES / 20  # passes the upload limit easily
+    _refused_within(
+        unit,
+        content,
+        "The workbook unpacks to more than 200 MB; save it as CSV, or split it into smaller files.",
+    )
+
+
+def test_a_workbook_packed_absurdly_tightly_is_refused_unread(unit, measures):
+    from .import_helpers import xlsx_bomb
+
+    _refused_within(
+        unit,
+        xlsx_bomb(60 * 1024 * 1024),
+        "The workbook is packed unusually tightly (xl/sharedStrings.xml unpacks to more than "
+        "100 times its packed size); this is not an ordinary Excel file. Save it again "
+        "from Excel, or as CSV.",
+    )
+
+
+def test_a_workbook_whose_header_lies_is_read_no_further_than_declared(unit, measures):
+    from .import_helpers import xlsx_bomb
+
+    _refused_within(
+        unit,
+        xlsx_bomb(60 * 1024 * 1024, declared_bytes=4096),
+        "This file is not a valid Excel (.xlsx) file.",
+    )
+
+
+def test_a_codebook_workbook_bomb_is_refused_too(unit):
+    import io
+
+    from research.services import codebook_import
+
+    from .import_helpers import xlsx_bomb
+
+    result = codebook_import(
+        unit=unit, file=io.BytesIO(xlsx_bomb(250 * 1024 * 1024)), filename="codebook.xlsx"
+    )
+    assert problem_texts(result) == [
+        "The workbook unpacks to more than 200 MB; save it as CSV, or split it into smaller files."
+    ]
