@@ -13,20 +13,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bpu.downloads import private_download
 from units.access import Perm, get_unit_access
+from units.forms import form_errors_from
 
 from . import coding
 from .coding_forms import CodingForm, MaterialForm, ThemeForm
 from .exporting import neutralise
 from .models import CodedFragment, Material, Theme
-
-
-def _apply_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
 
 # --- Materials -----------------------------------------------------------------------
 
@@ -73,7 +65,7 @@ def material_edit(request, slug, pk):
         try:
             coding.material_update(material=Material.objects.get(pk=pk), **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, gettext("The material was saved."))
             return redirect("research:materials", slug=slug)
@@ -111,7 +103,7 @@ def code_source(request, slug, kind, pk, field):
                 new_theme_names=data["new_themes"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, gettext("The passage was coded."))
             return redirect(source.coding_url())
@@ -164,7 +156,7 @@ def themes(request, slug):
                 for_programme=form.cleaned_data.get("for_programme", False),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, gettext("The theme was added."))
             return redirect("research:themes", slug=slug)
@@ -229,7 +221,7 @@ def theme_edit(request, slug, pk):
                 factor=form.cleaned_data["factor"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, gettext("The theme was saved."))
             return redirect("research:theme_detail", slug=slug, pk=pk)

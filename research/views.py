@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bpu.downloads import private_download
 from units.access import Perm, get_unit_access
+from units.forms import form_errors_from
 
 from . import exporting
 from .forms import CodebookUploadForm, ImportForm, MeasureForm, WaveEditForm, WaveForm
@@ -29,14 +30,6 @@ from .services import (
     wave_update,
     waves_ensure_defaults,
 )
-
-
-def _apply_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _context(access, section, **extra):
@@ -121,7 +114,7 @@ def measure_add(request, slug):
         try:
             measure_save(unit=access.unit, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, gettext("The measure was added."))
             return redirect("research:codebook", slug=slug)
@@ -138,7 +131,7 @@ def measure_edit(request, slug, pk):
         try:
             measure_save(unit=access.unit, measure=measure, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, gettext("The measure was saved."))
             return redirect("research:codebook", slug=slug)
@@ -177,7 +170,7 @@ def waves(request, slug):
             try:
                 wave_create(unit=unit, **add_form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(add_form, error)
+                form_errors_from(add_form, error)
             else:
                 messages.success(request, gettext("The wave was added."))
                 return redirect("research:waves", slug=slug)

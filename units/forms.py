@@ -6,12 +6,23 @@ from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from .access import organisations_choosable, programmes_choosable
 from .models import AgendaItem, Attendance, Programme, Role, Session, Unit
+
+
+def form_errors_from(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on the field it names, if the
+    form has that field, otherwise on the form as a whole."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 def _helper(submit_label, *, form_tag=True):

@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from units.access import Perm, get_unit_access
+from units.forms import form_errors_from
 
 from .. import services
 from ..forms import CommentForm, ExperimentForm
 from ..models import Experiment
 from ..selectors import experiment_activity, experiments_for
-from ._common import _apply_errors, _form_page, _url
+from ._common import _form_page, _url
 
 
 @login_required
@@ -81,7 +82,7 @@ def experiment_edit(request, slug, pk=None):
                     unit=access.unit, author=request.user, **form.cleaned_data
                 )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(request, _("Your experiment is saved."))
             return redirect(_url("experiment_detail", access.unit, pk=experiment.pk))

@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from units.access import Perm, get_unit_access
+from units.forms import form_errors_from
 
 from .. import services
 from ..forms import ActionStepForm, GoalForm, PlanApproveForm, StepStatusForm
 from ..models import ActionStep, Goal, PlanVersion
 from ..selectors import plan_diff, plan_goals, plan_versions
 from ..services import snapshot_from_goals
-from ._common import _apply_errors, _form_page, _url
+from ._common import _form_page, _url
 
 
 @login_required
@@ -89,7 +90,7 @@ def step_edit(request, slug, pk=None, goal_pk=None):
             else:
                 services.action_step_create(goal=goal, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(request, _("The action step is saved."))
             return redirect(_url("plan", access.unit))

@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 
 from bpu.downloads import private_download
 from units.access import Perm, get_unit_access
+from units.forms import form_errors_from
 
 from .. import services
 from ..forms import DisseminationForm, ProductFileForm, ProductForm
 from ..models import Dissemination, Product, ProductFile
-from ._common import _apply_errors, _form_page, _url
+from ._common import _form_page, _url
 
 
 @login_required
@@ -134,7 +135,7 @@ def dissemination_create(request, slug):
         try:
             services.dissemination_create(unit=access.unit, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(request, _("The dissemination activity is saved."))
             return redirect(_url("products", access.unit) + "#dissemination")

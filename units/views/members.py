@@ -18,9 +18,9 @@ from ..forms import (
     InvitationForm,
     OwnMembershipForm,
     RoleForm,
+    form_errors_from,
 )
 from ..models import Invitation, Membership
-from .units import form_errors_from
 
 
 def _error_text(error: ValidationError) -> str:

@@ -14,9 +14,15 @@ from bpu.downloads import private_download
 
 from .. import calendar, selectors, services
 from ..access import Perm, get_unit_access
-from ..forms import AgendaItemForm, AttendanceForm, NotesForm, SessionForm, SessionSeriesForm
+from ..forms import (
+    AgendaItemForm,
+    AttendanceForm,
+    NotesForm,
+    SessionForm,
+    SessionSeriesForm,
+    form_errors_from,
+)
 from ..models import AgendaItem, Session
-from .units import form_errors_from
 
 
 def _session(access, pk) -> Session:

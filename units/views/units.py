@@ -16,17 +16,8 @@ from ..access import (
     get_unit_access,
     programmes_choosable,
 )
-from ..forms import ProgrammeForm, UnitForm
+from ..forms import ProgrammeForm, UnitForm, form_errors_from
 from ..models import Unit
-
-
-def form_errors_from(form, error: ValidationError):
-    """Put a service's ValidationError on the form (per field where it names one)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
