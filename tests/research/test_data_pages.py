@@ -281,14 +281,14 @@ def test_broker_down_the_batch_stays_queued_and_is_sent_again(
     def down(*args, **kwargs):
         raise OperationalError("Connection refused")
 
-    monkeypatch.setattr(tasks.process_import_task, "apply_async", down)
     data = {"file": upload("respondent,ucla\nR1,1\n"), "wave": wave(unit, "baseline").pk}
-    with django_capture_on_commit_callbacks(execute=True):
+    # (monkeypatch.context, not undo(): undo would also lift the in-process tasks.)
+    with monkeypatch.context() as broker, django_capture_on_commit_callbacks(execute=True):
+        broker.setattr(tasks.process_import_task, "apply_async", down)
         response = client.post(url("import", unit), data)
     assert response.status_code == 302  # the page does not fail
     batch = ImportBatch.objects.get(unit=unit)
     assert batch.status == "queued"
-    monkeypatch.undo()
     # Five minutes later the beat task sends it again, and a worker checks it.
     later = timezone.now() + timedelta(minutes=6)
     assert import_batches_resend_stale(now=later) == {"resent": [batch.pk], "failed": []}
