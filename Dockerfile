@@ -26,7 +26,7 @@ RUN pip install --upgrade pip \
 
 # Static files are collected (and compressed) at build time with a throwaway key:
 # the real SECRET_KEY comes from the environment at run time.
-RUN DEBUG=0 SECRET_KEY=build-only-not-secret python manage.py collectstatic --no-input -v0 \
+RUN DEBUG=0 SECRET_KEY=build-only-not-secret TASKS_IN_PROCESS=1 python manage.py collectstatic --no-input -v0 \
  && test -f staticfiles/staticfiles.json
 
 # Run as an unprivileged user; /data/media is the shared volume for uploads and PDFs.

@@ -247,9 +247,18 @@ if CACHE_URL:
     }
 
 # Background work. Without a broker, tasks run in-process (eagerly) so that a
-# newcomer needs nothing but Python.
+# newcomer needs nothing but Python. In production that would render reports and
+# check imports inside the web process, so it must be asked for by name
+# (TASKS_IN_PROCESS=1, e.g. for a build step such as collectstatic).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default=""))
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER and not DEBUG and not env.bool("TASKS_IN_PROCESS", default=False):
+    raise ImproperlyConfigured(
+        "No broker is configured: set CELERY_BROKER_URL (or REDIS_URL), for example "
+        "redis://redis:6379/0, and run a Celery worker. Without one, reports and imports "
+        "would run inside the web process. Set TASKS_IN_PROCESS=1 only for a one-off "
+        "command that starts no tasks (collectstatic, check)."
+    )
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
 # A job gets the soft limit to give up cleanly (a report is marked failed), then
@@ -311,8 +320,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 # Reports: a queued request is re-sent after this many minutes; a render gives
-# up as failed after this many attempts. The step delay slows rendering down for
-# the test that kills a worker mid-render; it is 0 everywhere else.
+# up as failed after this many attempts.
 REPORTS_RESEND_AFTER_MINUTES = env.int("REPORTS_RESEND_AFTER_MINUTES", default=10)
 # A live render touches its heartbeat every REPORTS_HEARTBEAT_SECONDS; one silent
 # for REPORTS_STALE_AFTER_SECONDS is taken for dead (worker killed, database gone)
@@ -320,7 +328,6 @@ REPORTS_RESEND_AFTER_MINUTES = env.int("REPORTS_RESEND_AFTER_MINUTES", default=1
 REPORTS_HEARTBEAT_SECONDS = env.float("REPORTS_HEARTBEAT_SECONDS", default=15.0)
 REPORTS_STALE_AFTER_SECONDS = env.int("REPORTS_STALE_AFTER_SECONDS", default=120)
 REPORTS_MAX_ATTEMPTS = env.int("REPORTS_MAX_ATTEMPTS", default=3)
-REPORTS_RENDER_STEP_DELAY = env.float("REPORTS_RENDER_STEP_DELAY", default=0.0)
 
 # /healthz/details (database, broker) answers requests carrying this token as
 # "Authorization: Bearer <token>", and administrators; /healthz names nothing.

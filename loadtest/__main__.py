@@ -36,9 +36,10 @@ def server_env(database_url: str) -> dict:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": database_url,
-        # Pages only: no broker, so nothing waits for one.
+        # Pages only: no broker, so nothing waits for one (the mix starts no task).
         "CELERY_BROKER_URL": os.environ.get("LOAD_BROKER_URL", ""),
         "REDIS_URL": "",
+        "TASKS_IN_PROCESS": "1",
         "LOG_LEVEL": "WARNING",
         "MEDIA_ROOT": os.environ.get("LOAD_MEDIA_ROOT", str(OUT / "media")),
     }

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
-from importlib import import_module
 
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -28,13 +27,6 @@ WAVES_FOR_KIND = {
     Kind.COMPARISON: None,
 }
 STEPS_IN_BODY = 24
-
-
-def _optional(module: str, name: str):
-    try:
-        return getattr(import_module(module), name, None)
-    except ImportError:
-        return None
 
 
 def parse_date(value):

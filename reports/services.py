@@ -27,6 +27,7 @@ from django.db.models import F, Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from bpu.celery import enqueue
 from units.models import Programme, Unit
 
 from . import snapshot as snapshots
@@ -34,17 +35,6 @@ from .models import UNIT_KINDS, Kind, Report, ReportNarrative, Status, report_up
 from .rendering import html_to_pdf, render_html
 
 logger = logging.getLogger(__name__)
-
-# Errors that mean "the broker is not there": the request stays queued and the
-# periodic resend picks it up.
-try:  # pragma: no branch
-    from kombu.exceptions import OperationalError as KombuOperationalError
-    from redis.exceptions import ConnectionError as RedisConnectionError
-
-    BROKER_ERRORS: tuple = (KombuOperationalError, RedisConnectionError, OSError)
-except ImportError:  # pragma: no cover
-    BROKER_ERRORS = (OSError,)
-
 
 # --- Asking ---------------------------------------------------------------------
 
@@ -124,17 +114,7 @@ def report_send(*, report_id: int, countdown: int | None = None) -> bool:
     from .tasks import render_report_task
 
     Report.objects.filter(pk=report_id, status=Status.QUEUED).update(sent_at=timezone.now())
-    try:
-        render_report_task.apply_async(args=[report_id], countdown=countdown, retry=False)
-    except BROKER_ERRORS as exc:
-        logger.warning("Report %s stays queued: the broker did not take it (%s)", report_id, exc)
-        return False
-    except Exception:
-        # Whatever else went wrong while sending: the request is stored, and the
-        # periodic resend tries again. Never fail the page that asked for it.
-        logger.exception("Report %s stays queued: sending its task failed", report_id)
-        return False
-    return True
+    return enqueue(render_report_task, report_id, countdown=countdown)
 
 
 @transaction.atomic
@@ -155,9 +135,11 @@ def narrative_save(*, unit=None, programme=None, kind: str, actor, **sections) -
 
 def _progress(report: Report, value: int) -> None:
     _alive(report).update(progress=value, heartbeat_at=timezone.now())
-    if settings.REPORTS_RENDER_STEP_DELAY:
-        # Test-only: slows a render down so a test can kill the worker mid-render.
-        time.sleep(settings.REPORTS_RENDER_STEP_DELAY)
+    # Set only by the test worker's settings (tests/worker_settings.py): a slower
+    # render, so that a test can kill the worker mid-render.
+    delay = getattr(settings, "REPORTS_RENDER_STEP_DELAY", 0)
+    if delay:
+        time.sleep(delay)
 
 
 def _alive(report: Report):

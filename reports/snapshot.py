@@ -11,12 +11,12 @@ screen.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from importlib import import_module
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from research.statistics import unit_statistics
 from units.models import Attendance, Membership, Role, Session
 
 from .models import Kind, ReportNarrative
@@ -29,14 +29,6 @@ STEPS_IN_BODY = 30
 
 def _iso(value):
     return value.isoformat() if value is not None else None
-
-
-def _optional(module: str, name: str):
-    """A function another app provides, or None while it has not landed yet."""
-    try:
-        return getattr(import_module(module), name, None)
-    except ImportError:
-        return None
 
 
 # --- Unit parts ---------------------------------------------------------------
@@ -247,10 +239,7 @@ def _experiments_part(unit, members: list[dict]) -> dict:
     }
 
 
-def _statistics_part(unit) -> dict | None:
-    unit_statistics = _optional("research.statistics", "unit_statistics")
-    if unit_statistics is None:
-        return None
+def _statistics_part(unit) -> dict:
     return unit_statistics(unit).to_dict()
 
 

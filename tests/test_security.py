@@ -21,6 +21,7 @@ PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "test-only-production-like-key-0123456789-abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "bpu.example.org",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
     "DJANGO_SETTINGS_MODULE": "bpu.settings",
 }
 

@@ -116,3 +116,34 @@ def test_a_short_healthz_token_stops_the_start():
         "health details private: use at least 20 random characters, or leave it empty to show "
         "them to administrators only."
     )
+
+
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "bpu.example.org"}
+NO_BROKER = {"CELERY_BROKER_URL": "", "REDIS_URL": ""}
+
+
+def test_production_without_a_broker_stops_the_start():
+    returncode, _values, stderr = _start({**PRODUCTION, **NO_BROKER}, "CELERY_TASK_ALWAYS_EAGER")
+    assert returncode == 1
+    assert _error(stderr) == (
+        "django.core.exceptions.ImproperlyConfigured: No broker is configured: set "
+        "CELERY_BROKER_URL (or REDIS_URL), for example redis://redis:6379/0, and run a Celery "
+        "worker. Without one, reports and imports would run inside the web process. Set "
+        "TASKS_IN_PROCESS=1 only for a one-off command that starts no tasks (collectstatic, "
+        "check)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "eager"),
+    [
+        ({**PRODUCTION, "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0"}, False),
+        ({**PRODUCTION, **NO_BROKER, "TASKS_IN_PROCESS": "1"}, True),
+        ({"DEBUG": "1", **NO_BROKER}, True),
+    ],
+    ids=["production-with-broker", "asked-for-by-name", "development"],
+)
+def test_tasks_run_in_process_only_in_development_or_when_asked(env, eager):
+    returncode, values, stderr = _start(env, "CELERY_TASK_ALWAYS_EAGER")
+    assert returncode == 0, stderr
+    assert values == {"CELERY_TASK_ALWAYS_EAGER": eager}

@@ -35,7 +35,7 @@ class WorkerProcess:
             "DATABASE_URL": _database_url(),
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-            "DJANGO_SETTINGS_MODULE": "bpu.settings",
+            "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
         }
         self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(  # noqa: S603 - our own command line
