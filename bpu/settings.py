@@ -170,7 +170,7 @@ USE_I18N = True
 USE_TZ = True
 
 # Static and uploaded files. Uploads are never served directly: views that check
-# access stream them (see units/files.py).
+# access stream them (phases/views/products.py, reports/views.py, research imports).
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -169,7 +169,7 @@ EXPECTED: dict[str, Url] = {
     ),
     "phases:plan_approve": Url(NOT_ALLOWED, Perm.MANAGE_PHASE),
     "phases:plan_version": Url(
-        Perm.VIEW, Perm.VIEW, unit_kwargs(number=lambda w: w.plan_version.number)
+        Perm.VIEW, NOT_ALLOWED, unit_kwargs(number=lambda w: w.plan_version.number)
     ),
     "phases:plan_compare": Url(Perm.VIEW, Perm.VIEW),
     "phases:experiments": Url(Perm.VIEW, Perm.VIEW),

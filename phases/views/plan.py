@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from units.access import Perm, get_unit_access
 from units.forms import form_errors_from
@@ -153,6 +153,7 @@ def plan_approve(request, slug):
 
 
 @login_required
+@require_safe
 def plan_version(request, slug, number):
     access = get_unit_access(request.user, slug, Perm.VIEW)
     version = get_object_or_404(

@@ -46,11 +46,6 @@ def page_x_of_y(template_text):
     return mark_safe(" ".join(parts))  # noqa: S308 - every text part is escaped above
 
 
-@register.simple_tag
-def css_text(text):
-    return mark_safe(css_string(text))  # noqa: S308 - escaped by css_string
-
-
 @register.filter
 def figure(value):
     """A count as a whole number, anything else as the statistics page writes it."""
