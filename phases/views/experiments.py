@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -33,13 +32,12 @@ def experiments(request, slug):
 
 
 def _visible_experiment(access, user, pk):
-    experiment = get_object_or_404(
-        Experiment.objects.select_related("author", "goal"), pk=pk, unit=access.unit
-    )
     # A private draft is its author's alone: for others it does not exist.
-    if not experiment.is_shared and experiment.author_id != user.pk:
-        raise Http404
-    return experiment
+    return get_object_or_404(
+        Experiment.objects.visible_to(user).select_related("author", "goal"),
+        pk=pk,
+        unit=access.unit,
+    )
 
 
 @login_required

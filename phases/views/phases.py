@@ -50,54 +50,46 @@ def overview(request, slug):
     return _overview(request, get_unit_access(request.user, slug, Perm.VIEW))
 
 
-@login_required
-@require_POST
-def advance(request, slug):
+def _change_phase(request, slug, *, form_class, form_name, move, done_message):
+    """Advance or move back: the same form handling, another service and message."""
     access = get_unit_access(request.user, slug, Perm.MANAGE_PHASE)
-    form = AdvanceForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            transition = services.phase_advance(
-                unit=access.unit,
-                actor=request.user,
-                justification=form.cleaned_data["justification"],
-                expected_phase=form.cleaned_data["expected_phase"],
-            )
+            transition = move(unit=access.unit, actor=request.user, **form.cleaned_data)
         except services.PhaseTransitionRefused as exc:
             form.add_error(None, exc.messages)
         else:
-            messages.success(
-                request,
-                _("The unit is now in phase %(n)s: %(label)s.")
-                % {"n": transition.to_phase, "label": Phase(transition.to_phase).label},
-            )
+            label = Phase(transition.to_phase).label
+            messages.success(request, done_message % {"n": transition.to_phase, "label": label})
             return redirect(_url("overview", access.unit))
-    return _overview(request, access, advance_form=form, status=400)
+    return _overview(request, access, **{form_name: form}, status=400)
+
+
+@login_required
+@require_POST
+def advance(request, slug):
+    return _change_phase(
+        request,
+        slug,
+        form_class=AdvanceForm,
+        form_name="advance_form",
+        move=services.phase_advance,
+        done_message=_("The unit is now in phase %(n)s: %(label)s."),
+    )
 
 
 @login_required
 @require_POST
 def move_back(request, slug):
-    access = get_unit_access(request.user, slug, Perm.MANAGE_PHASE)
-    form = MoveBackForm(request.POST)
-    if form.is_valid():
-        try:
-            transition = services.phase_move_back(
-                unit=access.unit,
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-                expected_phase=form.cleaned_data["expected_phase"],
-            )
-        except services.PhaseTransitionRefused as exc:
-            form.add_error(None, exc.messages)
-        else:
-            messages.success(
-                request,
-                _("The unit is back in phase %(n)s: %(label)s.")
-                % {"n": transition.to_phase, "label": Phase(transition.to_phase).label},
-            )
-            return redirect(_url("overview", access.unit))
-    return _overview(request, access, back_form=form, status=400)
+    return _change_phase(
+        request,
+        slug,
+        form_class=MoveBackForm,
+        form_name="back_form",
+        move=services.phase_move_back,
+        done_message=_("The unit is back in phase %(n)s: %(label)s."),
+    )
 
 
 @login_required
