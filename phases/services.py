@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from units.models import Membership, Unit
+from units.updates import apply_changes
 
 from .choices import Phase
 from .criteria import unmet_criteria
@@ -140,18 +141,14 @@ DESIGN_FIELDS = (
     "permission_to_experiment",
     "group_size_reason",
 )
+DESIGN_UPDATABLE = (*DESIGN_FIELDS, "updated_by")
 
 
 @transaction.atomic
 def project_design_save(*, unit: Unit, actor, **fields) -> ProjectDesign:
-    unknown = set(fields) - set(DESIGN_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown project design fields: {sorted(unknown)}")
     design, _created = ProjectDesign.objects.get_or_create(unit=unit)
-    for name, value in fields.items():
-        setattr(design, name, value)
-    design.updated_by = actor
-    design.save()
+    changed = apply_changes(design, {**fields, "updated_by": actor}, allowed=DESIGN_UPDATABLE)
+    design.save(update_fields=changed)
     return design
 
 
@@ -190,10 +187,7 @@ def goal_create(*, unit: Unit, text: str, target: str = "", order: int | None = 
 
 @transaction.atomic
 def goal_update(*, goal: Goal, **fields) -> Goal:
-    for name in ("text", "target", "order"):
-        if name in fields:
-            setattr(goal, name, fields[name])
-    goal.save()
+    goal.save(update_fields=apply_changes(goal, fields, allowed=("text", "target", "order")))
     return goal
 
 
@@ -217,10 +211,8 @@ def action_step_create(
 def action_step_update(*, step: ActionStep, **fields) -> ActionStep:
     if "owner" in fields:
         _check_owner(step.goal.unit, fields["owner"])
-    for name in ("what", "owner", "due_date", "status", "goal"):
-        if name in fields:
-            setattr(step, name, fields[name])
-    step.save()
+    changed = apply_changes(step, fields, allowed=("what", "owner", "due_date", "status", "goal"))
+    step.save(update_fields=changed)
     return step
 
 
@@ -336,10 +328,7 @@ def experiment_update(*, experiment: Experiment, actor, **fields) -> Experiment:
     if experiment.author_id != actor.pk:
         raise PermissionDenied(_("Only the author can change an experiment."))
     _check_goal(experiment.unit, fields.get("goal"))
-    for name in EXPERIMENT_FIELDS:
-        if name in fields:
-            setattr(experiment, name, fields[name])
-    experiment.save()
+    experiment.save(update_fields=apply_changes(experiment, fields, allowed=EXPERIMENT_FIELDS))
     return experiment
 
 
@@ -388,11 +377,9 @@ def product_create(*, unit: Unit, actor, kind: str, title: str, description: str
 
 @transaction.atomic
 def product_update(*, product: Product, **fields) -> Product:
-    for name in ("kind", "title", "description"):
-        if name in fields:
-            setattr(product, name, fields[name])
+    changed = apply_changes(product, fields, allowed=("kind", "title", "description"))
     product.full_clean()
-    product.save()
+    product.save(update_fields=changed)
     return product
 
 

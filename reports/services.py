@@ -29,6 +29,7 @@ from django.utils.translation import gettext
 
 from bpu.celery import enqueue
 from units.models import Programme, Unit
+from units.updates import apply_changes
 
 from . import snapshot as snapshots
 from .models import UNIT_KINDS, Kind, Report, ReportNarrative, Status, report_upload_to
@@ -122,11 +123,12 @@ def narrative_save(*, unit=None, programme=None, kind: str, actor, **sections) -
     narrative, _created = ReportNarrative.objects.select_for_update().get_or_create(
         unit=unit, programme=programme, kind=kind
     )
-    for name in ReportNarrative.SECTIONS:
-        if name in sections:
-            setattr(narrative, name, sections[name])
-    narrative.updated_by = actor
-    narrative.save()
+    changed = apply_changes(
+        narrative,
+        {**sections, "updated_by": actor},
+        allowed=(*ReportNarrative.SECTIONS, "updated_by"),
+    )
+    narrative.save(update_fields=changed)
     return narrative
 
 

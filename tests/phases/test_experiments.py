@@ -185,3 +185,22 @@ def test_the_newest_experiment_comes_first(unit, member, client_for):
     ExperimentCommentFactory(experiment=Experiment.objects.get(title="Older"), author=member)
     page = client_for(member).get(reverse("phases:experiments", args=[unit.slug])).content.decode()
     assert page.index("Newer") < page.index("Older")
+
+
+def test_an_update_saves_only_what_it_changes(unit, member):
+    from phases import services
+
+    experiment = ExperimentFactory(unit=unit, author=member, title="Before")
+    # Someone else's change lands between loading and saving (another tab).
+    Experiment.objects.filter(pk=experiment.pk).update(situation="Changed meanwhile")
+    services.experiment_update(experiment=experiment, actor=member, learned="Listen first.")
+    experiment.refresh_from_db()
+    assert (experiment.situation, experiment.learned) == ("Changed meanwhile", "Listen first.")
+
+
+def test_an_update_with_an_unknown_field_is_a_programming_error(unit, member):
+    from phases import services
+
+    experiment = ExperimentFactory(unit=unit, author=member)
+    with pytest.raises(TypeError, match=r"Experiment cannot change \['author'\]"):
+        services.experiment_update(experiment=experiment, actor=member, author=None)
