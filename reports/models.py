@@ -16,6 +16,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Programme, Unit
+from units.ownership import unit_or_programme_constraints
 
 User = settings.AUTH_USER_MODEL
 
@@ -117,20 +118,8 @@ class Report(models.Model):
         verbose_name_plural = _("reports")
         ordering = ["-requested_at", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=(Q(unit__isnull=False) & Q(programme__isnull=True))
-                | (Q(unit__isnull=True) & Q(programme__isnull=False)),
-                name="report_unit_xor_programme",
-            ),
-            models.UniqueConstraint(
-                fields=["unit", "kind", "version"],
-                condition=Q(unit__isnull=False),
-                name="report_version_unique_in_unit",
-            ),
-            models.UniqueConstraint(
-                fields=["programme", "kind", "version"],
-                condition=Q(programme__isnull=False),
-                name="report_version_unique_in_programme",
+            *unit_or_programme_constraints(
+                "report", unique_with=["kind", "version"], unique_name="report_version_unique"
             ),
             models.UniqueConstraint(
                 fields=["requested_by", "request_token"],
@@ -214,20 +203,8 @@ class ReportNarrative(models.Model):
         verbose_name = _("report narrative")
         verbose_name_plural = _("report narratives")
         constraints = [
-            models.CheckConstraint(
-                condition=(Q(unit__isnull=False) & Q(programme__isnull=True))
-                | (Q(unit__isnull=True) & Q(programme__isnull=False)),
-                name="narrative_unit_xor_programme",
-            ),
-            models.UniqueConstraint(
-                fields=["unit", "kind"],
-                condition=Q(unit__isnull=False),
-                name="narrative_unique_in_unit",
-            ),
-            models.UniqueConstraint(
-                fields=["programme", "kind"],
-                condition=Q(programme__isnull=False),
-                name="narrative_unique_in_programme",
+            *unit_or_programme_constraints(
+                "narrative", unique_with=["kind"], unique_name="narrative_unique"
             ),
         ]
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Programme, Unit
+from units.ownership import unit_or_programme_constraints
 
 MEASURE_CODE_RE = r"^[A-Za-z0-9_]+$"
 # Not starting with "-": a code is a cell in exports, and "-A1-B1" is a formula there.
@@ -459,20 +460,8 @@ class Theme(models.Model):
         verbose_name_plural = _("themes")
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=(Q(unit__isnull=False) & Q(programme__isnull=True))
-                | (Q(unit__isnull=True) & Q(programme__isnull=False)),
-                name="theme_unit_xor_programme",
-            ),
-            models.UniqueConstraint(
-                fields=["unit", "name"],
-                condition=Q(unit__isnull=False),
-                name="theme_name_unique_in_unit",
-            ),
-            models.UniqueConstraint(
-                fields=["programme", "name"],
-                condition=Q(programme__isnull=False),
-                name="theme_name_unique_in_programme",
+            *unit_or_programme_constraints(
+                "theme", unique_with=["name"], unique_name="theme_name_unique"
             ),
         ]
 
