@@ -15,7 +15,8 @@ from importlib import import_module
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from phases.choices import KnowledgeSource, Phase
+from phases.choices import KnowledgeSource
+from units.choices import Phase
 from units.models import Role
 
 from .models import Kind
