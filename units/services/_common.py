@@ -2,9 +2,7 @@
 
 from django.conf import settings
 
-from ..models import (
-    Unit,
-)
+from ..models import Unit
 
 
 def _lock(unit: Unit) -> None:

@@ -2,11 +2,10 @@
 
 from django.db import transaction
 
-from ..models import (
-    CalendarFeed,
-)
+from ..models import CalendarFeed, _invitation_token
 
 
+@transaction.atomic
 def calendar_feed_for(*, user) -> CalendarFeed:
     feed, _created = CalendarFeed.objects.get_or_create(user=user)
     return feed
@@ -15,8 +14,6 @@ def calendar_feed_for(*, user) -> CalendarFeed:
 @transaction.atomic
 def calendar_feed_revoke(*, user) -> CalendarFeed:
     """A new secret address; the old one stops working at once."""
-    from ..models import _invitation_token
-
     feed, created = CalendarFeed.objects.get_or_create(user=user)
     if not created:
         feed.token = _invitation_token()

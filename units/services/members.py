@@ -84,6 +84,7 @@ def membership_update_own(
 # --- Invitations --------------------------------------------------------------------
 
 
+@transaction.atomic
 def invitation_create(*, unit: Unit, email: str, role: str, invited_by) -> Invitation:
     """Invite someone by e-mail; the e-mail goes out once the invitation is saved."""
     from ..tasks import send_invitation_email

@@ -10,10 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ..models import (
-    Membership,
-    Session,
-)
+from ..models import Membership, Session
 from ._common import _site_url
 
 logger = logging.getLogger(__name__)
