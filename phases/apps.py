@@ -7,5 +7,21 @@ class PhasesConfig(AppConfig):
     verbose_name = _("Phases")
 
     def ready(self):
-        # Registers this app's exit criteria; other apps register theirs the same way.
-        from . import criteria  # noqa: F401
+        from units import registry
+
+        # criteria: this app's exit criteria, registered on import; other apps
+        # register theirs the same way.
+        from . import criteria, demo, selectors  # noqa: F401
+
+        # What this app adds to the ground floor (units/registry.py).
+        registry.register_tab(key="phases", label=_("Phases"), url_name="phases:overview", order=40)
+        registry.register_tab(key="plan", label=_("Plan"), url_name="phases:plan", order=50)
+        registry.register_tab(
+            key="experiments", label=_("Experiments"), url_name="phases:experiments", order=60
+        )
+        # Overdue action steps; no experiments for six weeks in realization.
+        registry.register_attention(key="phases", attention=selectors.attention_for_units, order=20)
+        registry.register_overview_panel(
+            key="phase_timeline", template="phases/_unit_overview_timeline.html", order=10
+        )
+        registry.register_demo_seeder(key="phases", seed=demo.seed, order=20)

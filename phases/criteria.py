@@ -21,9 +21,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from units.choices import Phase
 from units.models import GROUP_SIZE_MAX, GROUP_SIZE_MIN, Membership, Role
-
-from .choices import Phase
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,11 @@ from datetime import datetime, time, timedelta
 from django.db.models import Min
 from django.utils import timezone
 
+from units.choices import Phase
 from units.models import Membership, Unit
 
 from . import services
-from .choices import KnowledgeSource, Phase
+from .choices import KnowledgeSource
 from .criteria import unmet_criteria
 from .models import BaselineItem, Experiment, ExperimentComment, Goal, PlanVersion
 

@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .choices import KnowledgeSource, Phase
+from units.choices import Phase
+
+from .choices import KnowledgeSource
 
 User = settings.AUTH_USER_MODEL
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from units.choices import Phase
 from units.models import Membership
 
-from .choices import Phase
 from .criteria import evaluate_phase
 from .models import (
     ActionStep,

@@ -7,10 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from units.choices import Phase
 from units.models import Membership, Unit
 from units.updates import apply_changes
 
-from .choices import Phase
 from .criteria import unmet_criteria
 from .files import validate_upload
 from .models import (

@@ -9,6 +9,12 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         # Registers "a report exists" phase criteria with the phases registry.
-        from . import criteria
+        from units import registry
+
+        from . import criteria, demo
 
         criteria.register()
+
+        # What this app adds to the ground floor (units/registry.py).
+        registry.register_tab(key="reports", label=_("Reports"), url_name="reports:list", order=80)
+        registry.register_demo_seeder(key="reports", seed=demo.seed, order=40)

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from phases.choices import Phase
+from units.choices import Phase
 
 from .models import Kind, Report, Status
 

@@ -1,6 +1,6 @@
 """Demo reports: one per demo unit where its phase has one, rendered synchronously."""
 
-from phases.choices import Phase
+from units.choices import Phase
 
 from .models import Kind, Report, Status
 from .services import narrative_save, report_render_now, report_request

@@ -14,7 +14,8 @@ from datetime import date, datetime
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from phases.choices import KnowledgeSource, Phase
+from phases.choices import KnowledgeSource
+from units.choices import Phase
 from units.models import Role
 
 from .models import Kind

@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from phases.choices import Phase
 from phases.criteria import criterion
+from units.choices import Phase
 
 from .models import Observation, Wave
 

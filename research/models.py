@@ -3,9 +3,9 @@ their history, the imports that wrote them, and qualitative material with
 coded fragments.
 
 Waves: every unit has ``baseline``, ``intermediary`` and ``final``. They are
-created lazily by ``research.services.waves_ensure_defaults(unit)`` (called by
-``research.selectors.unit_waves(unit)``, by the importer and by every research
-page), not by a signal on Unit, so creating a unit elsewhere costs nothing.
+made with the unit (``research.services.waves_ensure_defaults``, registered in
+research/apps.py as a unit-created hook that ``units.services.unit_create`` runs);
+migration 0005 gave them to the units that existed before.
 """
 
 from django.conf import settings

@@ -4,7 +4,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import User
-from phases.choices import Phase
+from units.choices import Phase
 from units.models import Membership, Programme, Role, Session, Unit
 
 TEST_PASSWORD = "a-Strong-test-password-1"  # noqa: S105

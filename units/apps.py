@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class UnitsConfig(AppConfig):
     name = "units"
     verbose_name = _("Units")
+
+    def ready(self):
+        # units' own part of the registries the apps above fill in (units/registry.py).
+        from . import demo, registry, selectors
+
+        registry.register_tab(
+            key="overview", label=_("Overview"), url_name="units:detail", order=10
+        )
+        registry.register_tab(
+            key="sessions", label=_("Sessions"), url_name="units:sessions", order=20
+        )
+        registry.register_tab(key="members", label=_("Members"), url_name="units:members", order=30)
+        registry.register_attention(key="sessions", attention=selectors.session_attention, order=10)
+        registry.register_demo_seeder(key="units", seed=demo.seed, order=10)

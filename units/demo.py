@@ -1,7 +1,8 @@
 """Demo data for units: a programme of three units in one field, people in every role.
 
-Each app has a ``demo.py`` with a ``seed(demo)`` function; ``seed_demo`` calls
-them in order. Every seeder checks before it creates, so running it twice
+Each app has a ``demo.py`` with a ``seed(demo)`` function, registered with its
+order in ``units.registry`` from the app's ``AppConfig.ready()``; ``seed_demo``
+calls them in order. Every seeder checks before it creates, so running it twice
 changes nothing.
 """
 

@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from phases.choices import Phase
-
+from .choices import Phase
 from .validators import single_line
 
 # What the seeds call a workable group: 7-12 members.

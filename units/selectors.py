@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from . import registry
 from .access import Perm, perms_for_role
 from .models import Attendance, Membership, Role, Session, Unit
 from .services import group_warnings
@@ -152,18 +153,13 @@ def session_attention(units) -> dict[int, list[str]]:
 
 
 def attention_for_units(units) -> dict[int, list[str]]:
-    """Everything that needs attention, per unit id. Each source returns
-    {unit id: [message, ...]} at a fixed number of queries; add a source here."""
-    from phases.selectors import attention_for_units as phases_attention
-
+    """Everything that needs attention, per unit id: the sources in ``units.registry``
+    (sessions here; overdue steps and stagnation from phases), each at a fixed number
+    of queries."""
     units = list(units)
-    sources = [
-        session_attention,
-        phases_attention,  # overdue action steps, no experiments for six weeks
-    ]
     combined: dict[int, list[str]] = defaultdict(list)
-    for source in sources:
-        for unit_id, messages in source(units).items():
+    for source in registry.attention_sources():
+        for unit_id, messages in source.attention(units).items():
             combined[unit_id].extend(messages)
     return combined
 

@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from units.access import Perm, get_unit_access
+from units.choices import Phase
 from units.models import GROUP_SIZE_MAX, GROUP_SIZE_MIN, Membership
 
 from .. import services
-from ..choices import Phase
 from ..criteria import evaluate_phase, group_size
 from ..forms import (
     AdvanceForm,

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from phases import services
-from phases.choices import Phase
 from phases.selectors import attention_for_units
+from units.choices import Phase
 
 from ..factories import (
     ActionStepFactory,

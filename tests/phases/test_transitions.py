@@ -5,9 +5,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from phases import criteria, services
-from phases.choices import Phase
 from phases.models import PhaseTransition
 from phases.selectors import phase_timeline
+from units.choices import Phase
 
 from ..factories import ActionStepFactory, ExperimentFactory, GoalFactory
 

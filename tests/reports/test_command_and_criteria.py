@@ -3,9 +3,9 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from phases.choices import Phase
 from phases.criteria import evaluate_phase
 from reports.models import Kind, Report, Status
+from units.choices import Phase
 
 from ..factories import ProgrammeFactory, UnitFactory
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from units import services
 from units.models import Membership, Session, Unit
+from units.services import reminders
 from units.tasks import send_session_reminders
 
 from ..factories import AgendaItemFactory, MembershipFactory, SessionFactory
@@ -49,9 +50,9 @@ def test_a_second_run_that_read_the_session_before_the_first_claimed_it_sends_no
 ):
     # Both runs see the session as due; only the one that claims the row sends.
     now = timezone.now()
-    seen_by_both = services._due_for_reminder(now)
-    assert services._claim_reminder(seen_by_both[0], now) is True
-    assert services._claim_reminder(seen_by_both[0], now) is False
+    seen_by_both = reminders._due_for_reminder(now)
+    assert reminders._claim_reminder(seen_by_both[0], now) is True
+    assert reminders._claim_reminder(seen_by_both[0], now) is False
 
 
 def test_no_reminder_for_cancelled_sessions_or_those_not_yet_due(unit, member):

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .. import selectors, services
+from .. import registry, selectors, services
 from ..access import (
     Perm,
     can_create_units,
@@ -42,6 +42,7 @@ def unit_detail(request, slug):
         "organisations": list(unit.organisations.all()),
         "next_session": selectors.next_session(unit),
         "composition": composition,
+        "overview_panels": registry.overview_panels(),  # the phase timeline, from phases
         "plan_warnings": services.unit_warnings(
             planned_start=unit.planned_start,
             planned_end=unit.planned_end,

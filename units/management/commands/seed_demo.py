@@ -1,12 +1,8 @@
-from importlib import import_module
-
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from units import registry
 from units.demo import DEMO_PASSWORD, PEOPLE, Demo
-
-# Each app adds its part of the demo, in this order (later parts build on earlier ones).
-SEEDERS = ["units.demo", "phases.demo", "research.demo", "reports.demo"]
 
 
 class Command(BaseCommand):
@@ -15,8 +11,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         demo = Demo()
         with transaction.atomic():
-            for module_name in SEEDERS:
-                import_module(module_name).seed(demo)
+            # Each app registers its part (units.registry), run in their order.
+            for seeder in registry.demo_seeders():
+                seeder.seed(demo)
         if demo.log:
             self.stdout.write(f"Created: {len(demo.log)} demo records.")
         else:

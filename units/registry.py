@@ -1,0 +1,163 @@
+"""What the apps above units add to it, without units importing them.
+
+units is the ground floor: it knows nothing of phases, research or reports. Where
+a unit page, the dashboard, the demo or the creation of a unit needs something
+from a higher app, that app registers it here from its ``AppConfig.ready()``
+(as ``phases.criteria`` does for the exit criteria of a phase)::
+
+    from django.utils.translation import gettext_lazy as _
+    from units import registry
+    from units.access import Perm
+
+    registry.register_tab(
+        key="research", label=_("Research"), url_name="research:overview",
+        order=70, perm=Perm.VIEW_RESEARCH,
+    )
+
+Registering under a key that exists replaces the entry, so ``ready()`` may run twice.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from .access import Perm
+
+# --- Dashboard: what needs a facilitator's attention ----------------------------------
+
+
+@dataclass(frozen=True)
+class AttentionSource:
+    """``attention(units) -> {unit id: [message, ...]}``, at a fixed number of queries
+    whatever the number of units (the dashboard asks every source on every visit)."""
+
+    key: str
+    attention: Callable
+    order: int = 100
+
+
+_ATTENTION: dict[str, AttentionSource] = {}
+
+
+def register_attention(*, key: str, attention: Callable, order: int = 100) -> AttentionSource:
+    _ATTENTION[key] = AttentionSource(key=key, attention=attention, order=order)
+    return _ATTENTION[key]
+
+
+def attention_sources() -> list[AttentionSource]:
+    return sorted(_ATTENTION.values(), key=lambda s: (s.order, s.key))
+
+
+# --- The tabs of a unit's pages ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tab:
+    """One tab of a unit's navigation: ``key`` is the ``active`` value a page passes to
+    ``units/_unit_nav.html``; the URL is reversed with the unit's slug."""
+
+    key: str
+    label: str  # lazily translated
+    url_name: str
+    order: int
+    perm: Perm = Perm.VIEW
+
+
+@dataclass(frozen=True)
+class TabLink:
+    key: str
+    label: str
+    url: str
+
+
+_TABS: dict[str, Tab] = {}
+
+
+def register_tab(*, key: str, label, url_name: str, order: int, perm: Perm = Perm.VIEW) -> Tab:
+    if not isinstance(perm, Perm):
+        raise TypeError(f"The tab {key!r} needs a units.access.Perm, not {perm!r}.")
+    _TABS[key] = Tab(key=key, label=label, url_name=url_name, order=order, perm=perm)
+    return _TABS[key]
+
+
+def tabs() -> list[Tab]:
+    return sorted(_TABS.values(), key=lambda t: (t.order, t.key))
+
+
+def tab_links(unit, perms) -> list[TabLink]:
+    """The tabs ``perms`` allow, with their URLs. No query; a URL name that does not
+    reverse raises (a missing tab is a bug, not something to hide)."""
+    return [
+        TabLink(key=t.key, label=t.label, url=reverse(t.url_name, kwargs={"slug": unit.slug}))
+        for t in tabs()
+        if t.perm in perms
+    ]
+
+
+# --- The overview page of a unit ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverviewPanel:
+    """A template included on the unit's overview page, below its theme. It gets the
+    page's context (``unit``, ``access``); it should cost a fixed number of queries."""
+
+    key: str
+    template: str
+    order: int = 100
+
+
+_PANELS: dict[str, OverviewPanel] = {}
+
+
+def register_overview_panel(*, key: str, template: str, order: int = 100) -> OverviewPanel:
+    _PANELS[key] = OverviewPanel(key=key, template=template, order=order)
+    return _PANELS[key]
+
+
+def overview_panels() -> list[OverviewPanel]:
+    return sorted(_PANELS.values(), key=lambda p: (p.order, p.key))
+
+
+# --- The demo ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoSeeder:
+    """``seed(demo)`` adds an app's part of the demo (``units.demo.Demo``); seeders run
+    by ``order``, later ones building on earlier ones. Each checks before it creates."""
+
+    key: str
+    seed: Callable
+    order: int
+
+
+_SEEDERS: dict[str, DemoSeeder] = {}
+
+
+def register_demo_seeder(*, key: str, seed: Callable, order: int) -> DemoSeeder:
+    _SEEDERS[key] = DemoSeeder(key=key, seed=seed, order=order)
+    return _SEEDERS[key]
+
+
+def demo_seeders() -> list[DemoSeeder]:
+    return sorted(_SEEDERS.values(), key=lambda s: (s.order, s.key))
+
+
+# --- A unit was created ----------------------------------------------------------------
+
+
+_UNIT_CREATED: dict[str, Callable] = {}
+
+
+def register_unit_created(*, key: str, hook: Callable) -> None:
+    """``hook(unit=unit)`` runs inside ``units.services.unit_create``'s transaction,
+    after the unit and its facilitator exist: what a higher app needs every unit to
+    have (a unit's default waves) is made with the unit, never later on a GET."""
+    _UNIT_CREATED[key] = hook
+
+
+def unit_created(*, unit) -> None:
+    for key in sorted(_UNIT_CREATED):
+        _UNIT_CREATED[key](unit=unit)
