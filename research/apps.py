@@ -9,7 +9,7 @@ class ResearchConfig(AppConfig):
     def ready(self):
         # The phase criterion "the baseline wave has data" (phases.criteria registry).
         from . import criteria  # noqa: F401
-        from .coding import connect_source_deletion
+        from .sources import connect_source_deletion
 
         # A coded passage goes with its source (experiment, session, material).
         connect_source_deletion()
