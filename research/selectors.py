@@ -44,6 +44,7 @@ class BatchState:
 def import_batch_state(batch: ImportBatch) -> BatchState:
     """The batch with its progress (from the cache: only a hint), its problems and,
     once checked or imported, the one-line summary. No query."""
+    # Imported here: the services read through this module.
     from .services.import_batches import progress_key
     from .services.observations import ImportResult
 
