@@ -57,7 +57,7 @@ def _unit():
 
     from phases.models import ActionStep, Experiment, Goal, PlanVersion
     from research.models import CodedFragment, Material, Measure, Observation, Theme
-    from research.selectors import unit_waves
+    from research.services.waves import waves_ensure_defaults
     from units.models import Attendance, Membership, Session, Unit
 
     unit = Unit.objects.filter(slug=SLUG).first()
@@ -135,7 +135,7 @@ def _unit():
         for i in range(EXPERIMENTS)
     )
 
-    waves = {w.code: w for w in unit_waves(unit)}
+    waves = {w.code: w for w in waves_ensure_defaults(unit=unit)}
     measures = [
         Measure.objects.create(
             unit=unit,

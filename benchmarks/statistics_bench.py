@@ -47,7 +47,7 @@ def _unit():
     from django.db import connection
 
     from research.models import Measure, Observation
-    from research.selectors import unit_waves
+    from research.services.waves import waves_ensure_defaults
     from units.models import Unit
 
     unit = Unit.objects.filter(slug=SLUG).first()
@@ -75,7 +75,7 @@ def _unit():
         )
         for i, (code, kind, lo, hi, better) in enumerate(MEASURES, start=1)
     ]
-    waves = {w.code: w for w in unit_waves(unit)}
+    waves = {w.code: w for w in waves_ensure_defaults(unit=unit)}
     rng = random.Random(5)
     buf = io.StringIO()
     now = "2026-01-01 00:00:00+00"

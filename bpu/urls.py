@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from research.urls import programme_urlpatterns as research_programme_urlpatterns
+
 from . import views
 
 urlpatterns = [
@@ -10,7 +12,10 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("units/<slug:slug>/phases/", include("phases.urls")),
     path("units/<slug:slug>/research/", include("research.urls")),
-    path("programmes/<slug:slug>/research/", include("research.programme_urls")),
+    path(
+        "programmes/<slug:slug>/research/",
+        include((research_programme_urlpatterns, "research_programme")),
+    ),
     path("units/<slug:slug>/reports/", include("reports.urls")),
     path("programmes/<slug:slug>/reports/", include("reports.programme_urls")),
     path("", include("units.urls")),

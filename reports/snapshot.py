@@ -245,8 +245,8 @@ def _statistics_part(unit) -> dict:
 
 def _qualitative_part(unit) -> dict:
     from phases.models import Experiment
-    from research.coding import visible_fragments
     from research.models import CodedFragment, Theme
+    from research.selectors import visible_fragments
 
     # Only passages whose source exists and may be seen now (never a private draft).
     visible = visible_fragments(unit)

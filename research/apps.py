@@ -13,7 +13,7 @@ class ResearchConfig(AppConfig):
         # criteria: the phase criterion "the baseline wave has data", registered on
         # import with the phases.criteria registry.
         from . import criteria, demo, services  # noqa: F401
-        from .coding import connect_source_deletion
+        from .sources import connect_source_deletion
 
         # A coded passage goes with its source (experiment, session, material).
         connect_source_deletion()

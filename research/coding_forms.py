@@ -1,6 +1,6 @@
 """Forms for qualitative material and coding. They check the shape of the input;
 the rules (is the passage in the text, which themes may be used) live in
-``research.coding``."""
+``research.services.coding``."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -86,5 +86,5 @@ class ThemeForm(forms.ModelForm):
         self.helper.add_input(Submit("save", _("Save")))
 
     def validate_unique(self):
-        # Uniqueness per unit or programme is checked by research.coding.theme_create/update.
+        # Uniqueness per unit or programme is checked by research.services.coding.
         pass

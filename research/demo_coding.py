@@ -233,7 +233,7 @@ def seed_coding(demo) -> None:
 
 def _code_other_sources(demo, unit, programme_themes, researcher) -> None:
     """The first session note or shared experiment of the unit with each passage, coded."""
-    from .coding import SOURCE_KINDS, kind_for_model, normalise_newlines
+    from .sources import SOURCE_KINDS, kind_for_model, normalise_newlines
 
     for model_label, field, passage, theme_names in OTHER_SOURCES:
         kind = next((k for k in SOURCE_KINDS.values() if k.model_label == model_label), None)

@@ -11,7 +11,9 @@ import random
 from datetime import timedelta
 
 from .models import Observation, Wave
-from .services import codebook_import, observations_import, waves_ensure_defaults
+from .services.codebook import codebook_import
+from .services.observations import observations_import
+from .services.waves import waves_ensure_defaults
 
 RESPONDENTS = 30
 

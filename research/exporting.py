@@ -10,7 +10,7 @@ Numbers are written as numbers and left alone.
 
 import csv
 
-from .importing import CODEBOOK_COLUMNS
+from .importing.codebook import CODEBOOK_COLUMNS
 from .models import Measure, Observation
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import Measure, Wave
-from .services import MEASURE_FIELDS
+from .services.codebook import MEASURE_FIELDS
 
 DATA_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx")
 

@@ -3,9 +3,10 @@ their history, the imports that wrote them, and qualitative material with
 coded fragments.
 
 Waves: every unit has ``baseline``, ``intermediary`` and ``final``. They are
-made with the unit (``research.services.waves_ensure_defaults``, registered in
-research/apps.py as a unit-created hook that ``units.services.unit_create`` runs);
-migration 0005 gave them to the units that existed before.
+made with the unit (``research.services.waves.waves_ensure_defaults``, registered
+in research/apps.py as a unit-created hook that ``units.services.unit_create``
+runs); migration 0005 gave them to the units that existed before. Pages only read
+them (``research.selectors.unit_waves``).
 """
 
 from django.conf import settings
@@ -202,7 +203,8 @@ class ImportBatch(models.Model):
 
     queued -> checking -> previewed (no problems) or failed (problems, or the check
     could not finish); previewed -> accepted (confirmed, waiting for a worker) ->
-    importing -> confirmed (imported) or failed. ``research.services`` moves it along.
+    importing -> confirmed (imported) or failed. ``research.services.import_batches``
+    moves it along.
     """
 
     class Shape(models.TextChoices):
@@ -253,7 +255,7 @@ class ImportBatch(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
     values_unchanged = models.PositiveIntegerField(_("values unchanged"), default=0)
-    # Up to research.services.SAMPLE_CHANGES replaced values, for the preview.
+    # Up to research.importing.writing.SAMPLE_CHANGES replaced values, for the preview.
     sample_changes = models.JSONField(_("sample of replaced values"), default=list, blank=True)
     # [line, column, message] of the first problems found (all of them counted in the total).
     problems = models.JSONField(_("problems"), default=list, blank=True)
@@ -338,7 +340,7 @@ class Observation(models.Model):
 class ObservationChange(models.Model):
     """A value replaced by an import: the old value stays here.
 
-    Written by ``research.services.observations_import`` in bulk (one row per
+    Written by ``research.services.observations.observations_import`` in bulk (one row per
     replaced value whose value actually changed); cheaper than a full history
     table on 100,000-row imports.
     """

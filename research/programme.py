@@ -11,7 +11,7 @@ from units.access import Perm, programme_access
 from units.models import Unit
 
 from .models import CodedFragment, Theme
-from .statistics import MeasureStatistics, UnitStatistics, WaveInfo, unit_statistics
+from .statistics import MeasureStatistics, UnitStatistics, WaveChange, WaveInfo, unit_statistics
 
 COMMON = "common"
 CONTEXTUAL = "contextual"
@@ -30,6 +30,8 @@ class MeasureRow:
     unit: Unit
     measure: MeasureStatistics
     cells: list  # Descriptives or None, one per programme wave
+    change: WaveChange | None = None  # the latest change from the baseline
+    change_wave_label: str = ""  # the label of the wave of that change
 
 
 @dataclass
@@ -85,13 +87,23 @@ def programme_comparison(user, programme) -> ProgrammeComparison:
             if all(w.code != known.code for known in waves):
                 waves.append(w)
 
+    label_of = {w.code: w.display_label for w in waves}
     by_code: dict[str, MeasureComparison] = {}
     for u in units:
         for m in stats[u.pk].measures:
             comparison = by_code.setdefault(
                 m.code, MeasureComparison(m.code, m.label, m.kind, m.higher_is_better)
             )
-            comparison.rows.append(MeasureRow(u, m, [m.for_wave(w.code) for w in waves]))
+            change = m.latest_change
+            comparison.rows.append(
+                MeasureRow(
+                    u,
+                    m,
+                    [m.for_wave(w.code) for w in waves],
+                    change=change,
+                    change_wave_label=label_of.get(change.wave_code, "") if change else "",
+                )
+            )
     # Measures shared by most units first, then by code.
     measures = sorted(by_code.values(), key=lambda c: (-len(c.rows), c.code))
 

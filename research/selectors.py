@@ -1,22 +1,34 @@
-"""Reads of research data, with their joins built in."""
+"""Reads of research data, with their joins built in. Nothing here writes."""
+
+from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.db.models import Count, Q
+from django.http import Http404
+from django.utils.translation import gettext
 
-from .models import ImportBatch, Measure, Wave
+from .importing.data import ReadSummary
+from .importing.problems import Problem, Problems
+from .models import CodedFragment, ImportBatch, Measure, Theme, Wave
+from .sources import SOURCE_KINDS, Source, SourceKind, kind_for_model, source_title
+
+# --- Waves and measures -----------------------------------------------------------
 
 
 def unit_waves(unit) -> list[Wave]:
-    """The unit's waves in order, creating the three defaults on first access."""
-    from .services import waves_ensure_defaults
-
-    return waves_ensure_defaults(unit=unit)
+    """The unit's waves in order (a unit gets its three default waves when it is created)."""
+    return list(Wave.objects.filter(unit=unit).order_by("order", "date", "code"))
 
 
 def unit_measures(unit) -> list[Measure]:
     """The unit's codebook in order."""
     return list(Measure.objects.filter(unit=unit).order_by("order", "code"))
+
+
+# --- Import batches -----------------------------------------------------------------
 
 
 @dataclass
@@ -25,15 +37,16 @@ class BatchState:
 
     batch: ImportBatch
     progress: int
-    problems: object  # research.importing.Problems
+    problems: Problems
     summary_line: str
 
 
 def import_batch_state(batch: ImportBatch) -> BatchState:
     """The batch with its progress (from the cache: only a hint), its problems and,
     once checked or imported, the one-line summary. No query."""
-    from .importing import Problem, Problems, ReadSummary
-    from .services import ImportResult, progress_key
+    # Imported here: the services read through this module.
+    from .services.import_batches import progress_key
+    from .services.observations import ImportResult
 
     problems = Problems(
         items=[Problem(line, column, message) for line, column, message in batch.problems],
@@ -53,3 +66,162 @@ def import_batch_state(batch: ImportBatch) -> BatchState:
     if batch.status in (ImportBatch.Status.CHECKING, ImportBatch.Status.IMPORTING):
         progress = cache.get(progress_key(batch.pk)) or 0
     return BatchState(batch=batch, progress=progress, problems=problems, summary_line=summary_line)
+
+
+# --- Coding: sources, passages, themes ----------------------------------------------
+
+
+def visible_fragments(unit):
+    """The unit's coded passages whose source still exists and may be seen now.
+
+    The one selector for every place that shows or hands out passages (the theme
+    page, the passages export, a report's snapshot): a passage of an experiment
+    made private again is hidden (and back when it is shared again); a passage
+    whose source is gone is left out even before ``fragments_of_deleted_source``
+    removed it. One query, with one subquery per kind of source.
+    """
+    visible = Q()
+    for kind in SOURCE_KINDS.values():
+        ct = ContentType.objects.get_for_model(kind.model)
+        visible |= Q(content_type=ct, object_id__in=kind.queryset(unit).values("pk"))
+    return CodedFragment.objects.filter(visible, unit=unit)
+
+
+def get_source(unit, kind_key: str, pk: int, field: str) -> Source:
+    """The source with this kind, id and field in ``unit``, or 404 (also for private drafts)."""
+    kind = SOURCE_KINDS.get(kind_key)
+    if kind is None or field not in kind.fields:
+        raise Http404
+    obj = kind.queryset(unit).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    obj.unit = unit  # already loaded; saves a query for URLs
+    return Source(kind=kind, obj=obj, field=field)
+
+
+def fragments_of(source: Source):
+    """The coded passages of one source field, in the order of the text, with their themes."""
+    ct = ContentType.objects.get_for_model(source.obj)
+    return (
+        CodedFragment.objects.filter(
+            unit_id=source.obj.unit_id,
+            content_type=ct,
+            object_id=source.obj.pk,
+            source_field=source.field,
+        )
+        .prefetch_related("themes")
+        .order_by("start", "id")
+    )
+
+
+def themes_for_unit(unit):
+    """The themes a unit may code with: its own and its programme's."""
+    scope = Q(unit=unit)
+    if unit.programme_id:
+        scope |= Q(programme_id=unit.programme_id)
+    return Theme.objects.filter(scope)
+
+
+def themes_with_counts(unit):
+    """The unit's and programme's themes, each with ``n_fragments`` visible in this unit."""
+    return (
+        themes_for_unit(unit)
+        .annotate(
+            n_fragments=Count(
+                "fragments", filter=Q(fragments__in=visible_fragments(unit)), distinct=True
+            )
+        )
+        .order_by("name")
+    )
+
+
+def codable_sources(unit) -> dict[str, list]:
+    """The objects of the unit that can be coded, by kind, each with ``n_fragments``.
+
+    One query per kind plus one for the counts.
+    """
+    counts: dict[tuple[int, int], int] = {}
+    for ct_id, obj_id, n in (
+        CodedFragment.objects.filter(unit=unit)
+        .values("content_type_id", "object_id")
+        .annotate(n=Count("id"))
+        .values_list("content_type_id", "object_id", "n")
+    ):
+        counts[(ct_id, obj_id)] = n
+    result = {}
+    for kind in SOURCE_KINDS.values():
+        qs = kind.queryset(unit)
+        if kind.key == "session":
+            qs = qs.exclude(notes="", decisions="")
+        elif kind.key == "experiment":
+            qs = qs.select_related("author")
+        ct = ContentType.objects.get_for_model(kind.model)
+        objects = list(qs)
+        for obj in objects:
+            obj.n_fragments = counts.get((ct.pk, obj.pk), 0)
+            obj.source_title = source_title(kind, obj)
+            obj.coding_url = kind.coding_url(unit, obj.pk)
+        result[kind.key] = objects
+    return result
+
+
+def attach_sources(fragments: list[CodedFragment], unit) -> list[CodedFragment]:
+    """Give each fragment ``source_kind``, ``source_title`` and ``source_url``.
+
+    One query per kind of source (the GenericForeignKey prefetch); a source
+    that is gone or no longer shared shows without a link.
+    """
+    by_ct: dict[int, set[int]] = {}
+    for f in fragments:
+        by_ct.setdefault(f.content_type_id, set()).add(f.object_id)
+    objects: dict[tuple[int, int], object] = {}
+    kinds: dict[int, SourceKind] = {}
+    for ct_id, ids in by_ct.items():
+        model = ContentType.objects.get_for_id(ct_id).model_class()
+        kind = kind_for_model(model) if model else None
+        if kind is None:
+            continue
+        kinds[ct_id] = kind
+        for obj in kind.queryset(unit).filter(pk__in=ids):
+            objects[(ct_id, obj.pk)] = obj
+    for f in fragments:
+        kind = kinds.get(f.content_type_id)
+        obj = objects.get((f.content_type_id, f.object_id))
+        f.source_kind = kind.label if kind else ""
+        f.source_title = source_title(kind, obj) if obj is not None else gettext("(removed)")
+        f.source_field_label = kind.field_label(f.source_field) if kind else f.source_field
+        f.source_url = kind.coding_url(unit, obj.pk, f.source_field) if obj is not None else ""
+    return fragments
+
+
+def get_theme(unit, pk: int) -> Theme:
+    """A theme the unit codes with (its own or its programme's), or 404."""
+    theme = themes_for_unit(unit).filter(pk=pk).first()
+    if theme is None:
+        raise Http404
+    return theme
+
+
+def theme_fragments(unit, theme: Theme) -> list[CodedFragment]:
+    """The visible passages coded with ``theme``, oldest first, each with its source
+    (``attach_sources``) and ``other_themes``."""
+    fragments = list(
+        visible_fragments(unit)
+        .filter(themes=theme)
+        .prefetch_related("themes")
+        .order_by("created_at", "id")
+    )
+    attach_sources(fragments, unit)
+    for f in fragments:
+        f.other_themes = [t for t in f.themes.all() if t.pk != theme.pk]
+    return fragments
+
+
+def fragments_for_export(unit) -> list[CodedFragment]:
+    """Every visible passage of the unit, by source and position, with its source and themes."""
+    fragments = list(
+        visible_fragments(unit)
+        .prefetch_related("themes")
+        .order_by("content_type_id", "object_id", "source_field", "start", "id")
+    )
+    return attach_sources(fragments, unit)

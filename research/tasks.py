@@ -13,7 +13,7 @@ from django.conf import settings
 )
 def process_import_task(batch_id: int) -> str | None:
     """Check an uploaded data file (a dry run), or import a confirmed one."""
-    from .services import import_batch_process
+    from .services.import_batches import import_batch_process
 
     batch = import_batch_process(batch_id)
     return batch.status if batch is not None else None
@@ -21,6 +21,6 @@ def process_import_task(batch_id: int) -> str | None:
 
 @shared_task(name="research.resend_stale_imports", ignore_result=True)
 def resend_stale_imports() -> dict:
-    from .services import import_batches_resend_stale
+    from .services.import_batches import import_batches_resend_stale
 
     return import_batches_resend_stale()

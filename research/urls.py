@@ -1,25 +1,46 @@
+"""The URLs of research.
+
+``urlpatterns`` (namespace ``research``) are a unit's pages, under
+``units/<slug>/research/``; ``programme_urlpatterns`` (namespace
+``research_programme``) are a programme's, under ``programmes/<slug>/research/``.
+"""
+
 from django.urls import path
 
-from . import views
-from .analysis_urls import urlpatterns as analysis_urlpatterns
+from .views import codebook, coding, export, imports, overview, programme, statistics, themes, waves
 
 app_name = "research"
 
-# The data half: overview, codebook, waves, import, export (views.py).
-urlpatterns: list = [
-    path("", views.overview, name="overview"),
-    path("codebook/", views.codebook, name="codebook"),
-    path("codebook/add/", views.measure_add, name="measure_add"),
-    path("codebook/<int:pk>/edit/", views.measure_edit, name="measure_edit"),
-    path("codebook/<int:pk>/delete/", views.measure_remove, name="measure_delete"),
-    path("waves/", views.waves, name="waves"),
-    path("waves/<int:pk>/edit/", views.wave_edit, name="wave_edit"),
-    path("import/", views.data_import, name="import"),
-    path("import/<int:pk>/", views.import_batch, name="import_batch"),
-    path("import/<int:pk>/status/", views.import_status, name="import_status"),
-    path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
-    path("export/", views.export, name="export"),
+urlpatterns = [
+    path("", overview.overview, name="overview"),
+    # The codebook and the waves
+    path("codebook/", codebook.codebook, name="codebook"),
+    path("codebook/add/", codebook.measure_add, name="measure_add"),
+    path("codebook/<int:pk>/edit/", codebook.measure_edit, name="measure_edit"),
+    path("codebook/<int:pk>/delete/", codebook.measure_remove, name="measure_delete"),
+    path("waves/", waves.waves, name="waves"),
+    path("waves/<int:pk>/edit/", waves.wave_edit, name="wave_edit"),
+    # Data in and out
+    path("import/", imports.data_import, name="import"),
+    path("import/<int:pk>/", imports.import_batch, name="import_batch"),
+    path("import/<int:pk>/status/", imports.import_status, name="import_status"),
+    path("import/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
+    path("export/", export.export, name="export"),
+    # Statistics
+    path("statistics/", statistics.statistics, name="statistics"),
+    # Material and coding
+    path("materials/", coding.materials, name="materials"),
+    path("materials/add/", coding.material_add, name="material_add"),
+    path("materials/<int:pk>/edit/", coding.material_edit, name="material_edit"),
+    path("coding/<str:kind>/<int:pk>/<str:field>/", coding.code_source, name="code_source"),
+    path("passages/<int:pk>/delete/", coding.fragment_delete, name="fragment_delete"),
+    path("passages.csv", coding.fragments_export, name="fragments_export"),
+    # Themes
+    path("themes/", themes.themes, name="themes"),
+    path("themes/<int:pk>/", themes.theme_detail, name="theme_detail"),
+    path("themes/<int:pk>/edit/", themes.theme_edit, name="theme_edit"),
 ]
 
-# Statistics, material, coding and themes (the analysis half; see analysis_urls.py).
-urlpatterns += analysis_urlpatterns
+programme_urlpatterns = [
+    path("", programme.comparison, name="comparison"),
+]

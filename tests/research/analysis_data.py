@@ -1,7 +1,7 @@
 """Small builders for research data in the analysis tests (measures and values)."""
 
 from research.models import Measure, Observation
-from research.selectors import unit_waves
+from research.services.waves import waves_ensure_defaults
 
 
 def make_measure(unit, code="lonely", *, type="likert", minimum=1, maximum=5, **kwargs):
@@ -20,7 +20,7 @@ def make_measure(unit, code="lonely", *, type="likert", minimum=1, maximum=5, **
 
 def add_values(unit, measure, wave_code, values: dict):
     """values: {respondent: number or text}; None leaves the value out (missing)."""
-    wave = next(w for w in unit_waves(unit) if w.code == wave_code)
+    wave = next(w for w in waves_ensure_defaults(unit=unit) if w.code == wave_code)
     Observation.objects.bulk_create(
         [
             Observation(

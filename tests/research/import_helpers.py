@@ -3,8 +3,8 @@
 import io
 
 from research.models import Measure, Observation, ObservationChange
-from research.selectors import unit_waves
 from research.services import observations_import
+from research.services.waves import waves_ensure_defaults
 
 
 def make_codebook(unit):
@@ -31,7 +31,7 @@ def make_codebook(unit):
 
 
 def wave(unit, code="baseline"):
-    return next(w for w in unit_waves(unit) if w.code == code)
+    return next(w for w in waves_ensure_defaults(unit=unit) if w.code == code)
 
 
 def run_import(unit, content, *, name="data.csv", wave_code="baseline", dry_run=False):

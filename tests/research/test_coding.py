@@ -6,14 +6,9 @@ import io
 import pytest
 from django.urls import reverse
 
-from research.coding import (
-    get_source,
-    highlighted_segments,
-    locate_passage,
-    resolve_offsets,
-    themes_with_counts,
-)
 from research.models import CodedFragment, Material, Theme
+from research.passages import highlighted_segments, locate_passage, resolve_offsets
+from research.selectors import get_source, themes_with_counts
 from tests.factories import (
     ExperimentFactory,
     MaterialFactory,
@@ -544,7 +539,7 @@ def test_the_migration_forgets_passages_whose_source_was_deleted_before(unit, qu
         assert CodedFragment.objects.filter(unit=unit).count() == 2
         migration.forget_orphans(apps, None)
     finally:
-        from research.coding import connect_source_deletion
+        from research.sources import connect_source_deletion
 
         connect_source_deletion()
     assert list(CodedFragment.objects.filter(unit=unit).values_list("text", flat=True)) == [

@@ -326,11 +326,25 @@ def test_a_worker_that_died_mid_import_is_restarted_then_given_up(unit, research
 # --- Waves -------------------------------------------------------------------------
 
 
-def test_every_unit_has_the_three_default_waves(unit, facilitator, client_for):
+def test_the_waves_page_shows_the_three_default_waves(unit, facilitator, client_for):
+    from research.services.waves import waves_ensure_defaults
+
+    waves_ensure_defaults(unit=unit)  # as when the unit is created
     page = client_for(facilitator).get(url("waves", unit)).content.decode()
     codes = list(Wave.objects.filter(unit=unit).values_list("code", flat=True))
     assert codes == ["baseline", "intermediary", "final"]
     assert "Baseline" in page and "Intermediary" in page and "Final" in page
+
+
+def test_research_pages_of_a_unit_without_waves_write_nothing(unit, researcher, client_for):
+    """Reads never write: a unit without waves (older data) shows an empty state."""
+    client = client_for(researcher)
+    for name in ("overview", "waves", "import", "statistics"):
+        response = client.get(url(name, unit))
+        assert response.status_code == 200, name
+        if name in ("overview", "waves"):
+            assert "This unit has no waves yet." in response.content.decode(), name
+    assert not Wave.objects.filter(unit=unit).exists()
 
 
 def test_researcher_dates_a_wave_and_adds_one(unit, researcher, client_for):
@@ -402,9 +416,9 @@ def test_import_page_queries_do_not_grow(unit, researcher, client_for, django_as
     page = url("import", unit)
     run_import(unit, "respondent,ucla\nR1,1\n")
     client.get(page)
-    # session, user; savepoint, unit, membership, waves, measures, waves of the form,
-    # imports, release; the session save (3).
-    with django_assert_num_queries(13) as first:
+    # session, user; savepoint, unit, membership, measures, waves of the form, imports,
+    # release; the session save (3).
+    with django_assert_num_queries(12) as first:
         client.get(page)
     for _ in range(5):
         run_import(unit, "respondent,ucla\nR1,2\n")
@@ -435,6 +449,7 @@ def test_unconfirmed_previews_are_forgotten_after_a_day(
 
 
 def test_default_wave_labels_are_shown_in_the_readers_language(unit, researcher, client_for):
+    wave(unit)  # the default waves, as when the unit is created
     researcher.language = "nl"
     researcher.save()
     client = client_for(researcher)

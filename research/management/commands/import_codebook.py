@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from research.services import codebook_import
+from research.services.codebook import codebook_import
 from units.models import Unit
 
 

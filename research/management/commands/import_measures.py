@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from research.models import Wave
-from research.services import observations_import, waves_ensure_defaults
+from research.services.observations import observations_import
+from research.services.waves import waves_ensure_defaults
 from units.models import Unit
 
 

@@ -1,13 +1,15 @@
 """The research comparison of a programme's units."""
 
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from units.access import Perm, get_programme_access
 
-from .programme import programme_comparison
+from ..programme import programme_comparison
 
 
+@login_required
 @require_GET
 def comparison(request, slug):
     """Visible to whoever may see the research of at least one of the programme's units."""

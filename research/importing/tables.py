@@ -1,0 +1,273 @@
+"""The rows of an uploaded table, one at a time: ``TableReader``.
+
+A ``.csv`` (UTF-8 with or without BOM, UTF-16 with BOM, or Windows-1252;
+separator ``,``, ``;`` or tab, detected) or an ``.xlsx`` (first sheet, read-only
+mode, streamed). Anything else, or a file over the limits, is ``FileUnreadable``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+
+from django.conf import settings
+from django.core.files import File
+from django.utils.translation import gettext as _
+
+from .problems import FileUnreadable
+
+SAMPLE_BYTES = 64 * 1024
+PROGRESS_EVERY = 5000  # rows
+# A part packed more tightly than this is not an ordinary spreadsheet (XML packs
+# 5 to 20 times; a run of spaces or zeros packs about 1,000 times).
+MAX_PACKING_RATIO = 100
+RATIO_CHECKED_ABOVE = 1024 * 1024
+
+Row = tuple[int, list]
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and value == "")
+
+
+def cell_text(value) -> str:
+    """A cell as text: integral floats without '.0', None as ''."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def first_nonblank(rows: Iterator[Row]) -> Row | None:
+    """The first row with a value (the header), or None when there is none."""
+    for line, cells in rows:
+        if any(not is_blank(c) for c in cells):
+            return line, cells
+    return None
+
+
+class TableReader:
+    """One uploaded table: its file, its name, the limits it is read within.
+
+    ``rows()`` yields ``(line, cells)`` for each row, starting with the header.
+    Cells are stripped strings (csv) or the spreadsheet's own values (xlsx: str,
+    int, float, bool, datetime or None). Raises ``FileUnreadable`` when the file
+    is not a table we can read, possibly in the middle of it.
+    """
+
+    def __init__(self, fileobj, filename: str = ""):
+        self.file = self._raw(fileobj)
+        self.filename = filename
+        self.max_bytes = settings.UPLOAD_MAX_BYTES
+        self.max_unpacked_bytes = settings.UPLOAD_MAX_UNPACKED_BYTES
+
+    @staticmethod
+    def _raw(fileobj):
+        """The plain file object under Django's File wrappers (TextIOWrapper needs one)."""
+        while isinstance(fileobj, File) and getattr(fileobj, "file", None) is not None:
+            fileobj = fileobj.file
+        return fileobj
+
+    def size(self) -> int | None:
+        size = getattr(self.file, "size", None)
+        if size is not None:
+            return size
+        try:
+            pos = self.file.tell()
+            self.file.seek(0, io.SEEK_END)
+            size = self.file.tell()
+            self.file.seek(pos)
+            return size
+        except (AttributeError, OSError):
+            return None
+
+    def rows(self, progress: Callable[[float], None] | None = None) -> Iterator[Row]:
+        """The rows; ``progress``, if given, is told every few thousand rows how far into
+        the file we are (0.0-1.0, by the position in the file: for an .xlsx, in its
+        packed sheet)."""
+        rows = self._rows()
+        if progress is None:
+            yield from rows
+            return
+        size = self.size() or 0
+        for count, row in enumerate(rows, start=1):
+            if count % PROGRESS_EVERY == 0 and size:
+                with contextlib.suppress(OSError, ValueError):
+                    progress(min(self.file.tell() / size, 1.0))
+            yield row
+
+    def _rows(self) -> Iterator[Row]:
+        self._check_size()
+        self.file.seek(0)
+        head = self.file.read(SAMPLE_BYTES)
+        self.file.seek(0)
+        if not head:
+            raise FileUnreadable(_("The file is empty."), line=1)
+        if head.startswith(b"PK\x03\x04"):
+            yield from self._xlsx_rows()
+        elif head.startswith(b"\xd0\xcf\x11\xe0"):
+            raise FileUnreadable(
+                _(
+                    "This is an old Excel file (.xls). Save it as .xlsx or as CSV and upload "
+                    "it again."
+                )
+            )
+        elif self.filename.lower().endswith((".xlsx", ".xlsm")):
+            raise FileUnreadable(_("This file is not a valid Excel (.xlsx) file."))
+        else:
+            yield from self._csv_rows(head)
+
+    def _check_size(self) -> None:
+        size = self.size()
+        if size is not None and size > self.max_bytes:
+            raise FileUnreadable(
+                _("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
+                % {
+                    "size": f"{size / 1024 / 1024:.1f}",
+                    "limit": f"{self.max_bytes / 1024 / 1024:.0f}",
+                }
+            )
+
+    # --- CSV -----------------------------------------------------------------------
+
+    @staticmethod
+    def detect_encoding(head: bytes) -> str:
+        """UTF-16 by its BOM (Excel's "Unicode text"); else UTF-8 if it decodes; else
+        Windows-1252."""
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            decoder.decode(head, final=len(head) < SAMPLE_BYTES)
+        except UnicodeDecodeError:
+            return "cp1252"
+        return "utf-8-sig"
+
+    @staticmethod
+    def detect_delimiter(sample: str) -> str:
+        lines = [line for line in sample.splitlines() if line.strip()][:20]
+        if not lines:
+            return ","
+        header = lines[0]
+        counts = {d: header.count(d) for d in (",", ";", "\t")}
+        try:
+            sniffed = csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t").delimiter
+        except csv.Error:
+            sniffed = None
+        if sniffed and counts.get(sniffed):
+            return sniffed
+        best = max(counts, key=lambda d: counts[d])
+        return best if counts[best] else ","
+
+    def _csv_rows(self, head: bytes) -> Iterator[Row]:
+        encoding = self.detect_encoding(head)
+        try:
+            sample = head.decode(
+                encoding, errors="replace" if len(head) >= SAMPLE_BYTES else "strict"
+            )
+        except UnicodeDecodeError:
+            raise FileUnreadable(_("This is not a CSV or Excel file we can read.")) from None
+        if _looks_binary(sample):
+            raise FileUnreadable(_("This is not a CSV or Excel file we can read."))
+        delimiter = self.detect_delimiter(sample[:8192])
+        text = io.TextIOWrapper(self.file, encoding=encoding, newline="", errors="strict")
+        reader = csv.reader(text, delimiter=delimiter)
+        line = 1
+        try:
+            while True:
+                start = reader.line_num + 1
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    break
+                line = start
+                yield start, [c.strip() for c in cells]
+        except UnicodeDecodeError:
+            raise FileUnreadable(
+                _("The file contains bytes that are not text (after line %(line)s).")
+                % {"line": line},
+                line=line + 1,
+            ) from None
+        except csv.Error as exc:
+            raise FileUnreadable(
+                _("The file cannot be read as CSV: %(error)s") % {"error": exc}, line=line + 1
+            ) from None
+        finally:
+            with contextlib.suppress(ValueError):
+                text.detach()
+
+    # --- XLSX ----------------------------------------------------------------------
+
+    def check_workbook(self) -> None:
+        """Refuse a workbook that would unpack to too much, before any XML is parsed.
+
+        Only the zip's central directory is read (the sizes it declares). A part that
+        unpacks to more than it declares cannot fill the memory either: Python's
+        ``zipfile``, which openpyxl reads through, stops every part at its declared
+        size and then fails on the checksum (a test proves it).
+        """
+        limit = self.max_unpacked_bytes
+        self.file.seek(0)
+        try:
+            with zipfile.ZipFile(self.file) as archive:
+                parts = archive.infolist()
+        except (zipfile.BadZipFile, ValueError, OSError):
+            raise FileUnreadable(_("This file is not a valid Excel (.xlsx) file.")) from None
+        finally:
+            self.file.seek(0)
+        if sum(part.file_size for part in parts) > limit:
+            raise FileUnreadable(
+                _(
+                    "The workbook unpacks to more than %(limit)s MB; save it as CSV, or split it "
+                    "into smaller files."
+                )
+                % {"limit": f"{limit / 1024 / 1024:.0f}"}
+            )
+        for part in parts:
+            if part.file_size > RATIO_CHECKED_ABOVE and part.file_size > MAX_PACKING_RATIO * max(
+                part.compress_size, 1
+            ):
+                raise FileUnreadable(
+                    _(
+                        "The workbook is packed unusually tightly (%(part)s unpacks to more than "
+                        "%(ratio)s times its packed size); this is not an ordinary Excel file. "
+                        "Save it again from Excel, or as CSV."
+                    )
+                    % {"part": part.filename[:100], "ratio": MAX_PACKING_RATIO}
+                )
+
+    def _xlsx_rows(self) -> Iterator[Row]:
+        import openpyxl
+
+        self.check_workbook()
+        try:
+            workbook = openpyxl.load_workbook(self.file, read_only=True, data_only=True)
+        except Exception:  # noqa: BLE001 - openpyxl raises many kinds on a broken file
+            raise FileUnreadable(_("This file is not a valid Excel (.xlsx) file.")) from None
+        try:
+            if not workbook.worksheets:
+                raise FileUnreadable(_("The Excel file has no sheets."))
+            sheet = workbook.worksheets[0]
+            try:
+                for line, row in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+                    yield line, [c.strip() if isinstance(c, str) else c for c in row]
+            except FileUnreadable:
+                raise
+            except Exception:  # noqa: BLE001
+                raise FileUnreadable(_("This file is not a valid Excel (.xlsx) file.")) from None
+        finally:
+            workbook.close()
+
+
+def _looks_binary(text: str) -> bool:
+    if "\x00" in text:
+        return True
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n")
+    return controls > max(2, len(text) // 100)

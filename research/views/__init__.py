@@ -1,0 +1,1 @@
+"""Views for research, split by topic. URL names are stable: other apps link to them."""

@@ -1,0 +1,64 @@
+"""The waves of a unit: the moments it measures."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
+
+from units.access import Perm, get_unit_access
+from units.forms import form_errors_from
+
+from ..forms import WaveEditForm, WaveForm
+from ..models import Wave
+from ..selectors import unit_waves
+from ..services.waves import wave_create, wave_update
+from ._common import data_context
+
+
+@login_required
+def waves(request, slug):
+    access = get_unit_access(request.user, slug, Perm.VIEW_RESEARCH)
+    unit = access.unit
+    add_form = None
+    if access.can(Perm.MANAGE_RESEARCH):
+        add_form = WaveForm(request.POST or None, prefix="new")
+        if request.method == "POST" and add_form.is_valid():
+            try:
+                wave_create(unit=unit, **add_form.cleaned_data)
+            except ValidationError as error:
+                form_errors_from(add_form, error)
+            else:
+                messages.success(request, gettext("The wave was added."))
+                return redirect("research:waves", slug=slug)
+    elif request.method == "POST":
+        get_unit_access(request.user, slug, Perm.MANAGE_RESEARCH)  # 403
+    edit_forms = [
+        (w, WaveEditForm(instance=w, prefix=f"wave-{w.pk}") if add_form is not None else None)
+        for w in unit_waves(unit)
+    ]
+    return render(
+        request,
+        "research/waves.html",
+        data_context(access, "waves", edit_forms=edit_forms, add_form=add_form),
+        status=400 if add_form is not None and add_form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def wave_edit(request, slug, pk):
+    access = get_unit_access(request.user, slug, Perm.MANAGE_RESEARCH)
+    wave = get_object_or_404(Wave, unit=access.unit, pk=pk)
+    form = WaveEditForm(request.POST, instance=Wave.objects.get(pk=wave.pk), prefix=f"wave-{pk}")
+    if form.is_valid():
+        wave_update(wave=wave, **form.cleaned_data)
+        messages.success(request, gettext("The wave was saved."))
+    else:
+        messages.error(
+            request,
+            gettext("The wave was not saved: %(errors)s")
+            % {"errors": "; ".join(e for errs in form.errors.values() for e in errs)},
+        )
+    return redirect("research:waves", slug=slug)
