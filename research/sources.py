@@ -48,8 +48,9 @@ class SourceKind:
     def queryset(self, unit):
         qs = self.model._default_manager.filter(unit=unit)
         if self.key == "experiment":
-            # Only what the author shared with the unit; never a private draft.
-            qs = qs.filter(visibility="shared")
+            # Only what the author shared with the unit; never a private draft
+            # (the same rule as phases: Experiment.objects.shared()).
+            qs = qs.shared()
         return qs
 
     def field_label(self, field_name: str) -> str:
