@@ -219,7 +219,8 @@ def test_a_request_made_while_the_broker_is_down_completes_once_it_is_back(
             report = report_request(unit=unit, kind=Kind.BASELINE, language="en", actor=researcher)
             report.refresh_from_db()
             assert report.status == Status.QUEUED
-            assert "stays queued" in caplog.text
+            waiting = f"reports.render_report({report.pk},) stays waiting"
+            assert f"{waiting}: the broker did not take it" in caplog.text
 
             start_broker()
             monkeypatch.delenv("REPORTS_RENDER_STEP_DELAY", raising=False)
