@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from reports import services as report_services
 from reports.models import Report
 from research.models import Measure, Observation
+from research.services import waves_ensure_defaults
 
 from .journeys import field, words
 
@@ -30,6 +31,7 @@ def test_researcher_imports_data_and_gets_a_report(
 ):
     researcher.language = language
     researcher.save()
+    waves_ensure_defaults(unit=unit)  # as units.services.unit_create does for a new unit
     t = words(language)
     files = {
         "codebook.csv": CODEBOOK.encode("utf-8"),
