@@ -142,11 +142,26 @@ def _phase_timeline(unit: dict, transitions: list[dict]) -> list[dict]:
     ]
 
 
+def person_label(person) -> str:
+    """A person as the report names them: their name where the unit allowed it,
+    otherwise their role and number ("Family carer 2"). Reports taken before
+    snapshot version 2 stored a plain name."""
+    if not person:
+        return ""
+    if isinstance(person, str):
+        return person
+    if person["name"]:
+        return person["name"]
+    if not person["role"]:
+        return gettext("an administrator")
+    return f"{_label(Role, person['role'])} {person['number']}"
+
+
 def _members_by_role(members: list[dict]) -> list[dict]:
     groups = defaultdict(list)
     for m in members:
         if m["left_on"] is None:
-            groups[m["role"]].append(m)
+            groups[m["role"]].append({**m, "name": person_label(m)})
     return [
         {"role": str(label), "people": groups[code]}
         for code, label in Role.choices
@@ -161,7 +176,12 @@ def _plan_view(plan: dict) -> dict:
         steps = []
         for s in g["steps"]:
             steps.append(
-                {**s, "due": parse_date(s["due"]), "status_label": _step_status_label(s["status"])}
+                {
+                    **s,
+                    "owner": person_label(s["owner"]),
+                    "due": parse_date(s["due"]),
+                    "status_label": _step_status_label(s["status"]),
+                }
             )
         body_steps = steps[: max(0, STEPS_IN_BODY - shown)]
         shown += len(body_steps)
@@ -173,7 +193,14 @@ def _plan_view(plan: dict) -> dict:
         "step_status": [
             (_step_status_label(code), n) for code, n in sorted(plan["step_status"].items())
         ],
-        "versions": [{**v, "approved_at": parse_date(v["approved_at"])} for v in plan["versions"]],
+        "versions": [
+            {
+                **v,
+                "approved_at": parse_date(v["approved_at"]),
+                "approved_by": person_label(v["approved_by"]),
+            }
+            for v in plan["versions"]
+        ],
     }
 
 
@@ -196,6 +223,7 @@ def unit_context(kind: str, snap: dict) -> dict:
         "per_person": [
             {
                 **p,
+                "name": person_label(p),
                 "role_label": _label(Role, p["role"]),
                 "total": p["present"] + p["excused"] + p["absent"],
             }
@@ -206,7 +234,8 @@ def unit_context(kind: str, snap: dict) -> dict:
     experiments = {
         **experiments,
         "per_member": [
-            {**r, "role_label": _label(Role, r["role"])} for r in experiments["per_member"]
+            {**r, "name": person_label(r), "role_label": _label(Role, r["role"])}
+            for r in experiments["per_member"]
         ],
         "knowledge_sources": [
             (_label(KnowledgeSource, code), n)
@@ -228,6 +257,7 @@ def unit_context(kind: str, snap: dict) -> dict:
         "transitions": [
             {
                 **t,
+                "by": person_label(t["by"]),
                 "at": parse_date(t["at"]),
                 "from_label": _label(Phase, t["from"]),
                 "to_label": _label(Phase, t["to"]),

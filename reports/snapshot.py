@@ -17,11 +17,12 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from research.statistics import unit_statistics
-from units.models import Attendance, Membership, Role, Session
+from units.models import ROLES_NEVER_NAMED_IN_REPORTS, Attendance, Membership, Role, Session
 
 from .models import Kind, ReportNarrative
 
-SNAPSHOT_VERSION = 1
+# 2: people are named by role and number; by name only where the unit allows it.
+SNAPSHOT_VERSION = 2
 QUOTES_PER_THEME = 2
 REFLECTIONS = 4
 STEPS_IN_BODY = 30
@@ -50,25 +51,45 @@ def _unit_part(unit) -> dict:
 
 
 def _members_part(unit) -> list[dict]:
+    """The unit's members as a report may show them: by role and number ("Family carer
+    2"); by name only where the unit allows it, and never clients or family carers."""
     memberships = (
-        Membership.objects.filter(unit=unit).select_related("user").order_by("role", "joined_on")
+        Membership.objects.filter(unit=unit)
+        .select_related("user")
+        .order_by("role", "joined_on", "pk")
     )
     order = {code: i for i, code in enumerate(Role.values)}
-    rows = [
-        {
-            "user_id": m.user_id,
-            "name": m.user.full_name or m.user.email.split("@")[0],
-            "role": m.role,
-            "joined_on": _iso(m.joined_on),
-            "left_on": _iso(m.left_on),
-        }
-        for m in memberships
-    ]
-    rows.sort(key=lambda r: (order.get(r["role"], 99), r["name"]))
+    numbers = Counter()
+    rows = []
+    for m in memberships:
+        numbers[m.role] += 1
+        named = unit.names_in_reports and m.role not in ROLES_NEVER_NAMED_IN_REPORTS
+        rows.append(
+            {
+                "user_id": m.user_id,
+                "name": (m.user.full_name or m.user.email.split("@")[0]) if named else "",
+                "role": m.role,
+                "number": numbers[m.role],
+                "joined_on": _iso(m.joined_on),
+                "left_on": _iso(m.left_on),
+            }
+        )
+    rows.sort(key=lambda r: (order.get(r["role"], 99), r["number"]))
     return rows
 
 
-def _phases_part(unit) -> list[dict]:
+def _person(members: list[dict], user_id) -> dict | None:
+    """How a report refers to this person (see _members_part); None for nobody, and
+    a person without role or number for someone outside the unit (an administrator)."""
+    if user_id is None:
+        return None
+    for m in members:
+        if m["user_id"] == user_id:
+            return {"name": m["name"], "role": m["role"], "number": m["number"]}
+    return {"name": "", "role": "", "number": 0}
+
+
+def _phases_part(unit, members: list[dict]) -> list[dict]:
     from phases.models import PhaseTransition
 
     return [
@@ -77,7 +98,7 @@ def _phases_part(unit) -> list[dict]:
             "to": t.to_phase,
             "direction": t.direction,
             "at": _iso(t.at),
-            "by": t.actor.full_name if t.actor else "",
+            "by": _person(members, t.actor_id),
             "overridden": len(t.overridden or []),
             "justification": t.justification,
         }
@@ -118,6 +139,7 @@ def _sessions_part(unit, members: list[dict]) -> dict:
             {
                 "name": m["name"],
                 "role": m["role"],
+                "number": m["number"],
                 "present": counts[Attendance.Status.PRESENT],
                 "excused": counts[Attendance.Status.EXCUSED],
                 "absent": counts[Attendance.Status.ABSENT],
@@ -154,10 +176,10 @@ def _baseline_items_part(unit) -> list[dict]:
     ]
 
 
-def _plan_part(unit) -> dict:
+def _plan_part(unit, members: list[dict]) -> dict:
     from phases.models import ActionStep, Goal, PlanVersion
 
-    goals = list(Goal.objects.filter(unit=unit).prefetch_related("steps__owner"))
+    goals = list(Goal.objects.filter(unit=unit).prefetch_related("steps"))
     status_counts = Counter(
         ActionStep.objects.filter(goal__unit=unit).values_list("status", flat=True)
     )
@@ -175,7 +197,7 @@ def _plan_part(unit) -> dict:
                 "steps": [
                     {
                         "what": s.what,
-                        "owner": s.owner.full_name if s.owner else "",
+                        "owner": _person(members, s.owner_id),
                         "due": _iso(s.due_date),
                         "status": s.status,
                         "overdue": bool(s.is_open and s.due_date and s.due_date < today),
@@ -188,11 +210,11 @@ def _plan_part(unit) -> dict:
         {
             "number": v.number,
             "approved_at": _iso(v.approved_at),
-            "approved_by": v.approved_by.full_name if v.approved_by else "",
+            "approved_by": _person(members, v.approved_by_id),
             "reason": v.reason,
             "goals": len((v.snapshot or {}).get("goals", [])),
         }
-        for v in PlanVersion.objects.filter(unit=unit).select_related("approved_by")
+        for v in PlanVersion.objects.filter(unit=unit)
     ]
     return {
         "goals": goal_rows,
@@ -206,9 +228,9 @@ def _experiments_part(unit, members: list[dict]) -> dict:
     from phases.models import Experiment
 
     shared = Experiment.objects.filter(unit=unit).shared()
-    names = {m["user_id"]: (m["name"], m["role"]) for m in members}
+    roles = {m["user_id"]: m["role"] for m in members}
     per_member = [
-        {"name": names.get(a, ("?", ""))[0], "role": names.get(a, ("?", ""))[1], "n": n}
+        {**_person(members, a), "n": n}
         for a, n in shared.values_list("author_id").annotate(n=Count("id")).order_by("-n")
     ]
     goals = dict(unit.goals.values_list("id", "text"))
@@ -223,7 +245,7 @@ def _experiments_part(unit, members: list[dict]) -> dict:
         {
             "title": e.title,
             "date": _iso(e.date),
-            "role": names.get(e.author_id, ("", ""))[1],
+            "role": roles.get(e.author_id, ""),
             "learned": e.learned[:600],
         }
         for e in shared.exclude(learned="").order_by("-date", "-pk")[:REFLECTIONS]
@@ -330,10 +352,10 @@ def unit_snapshot(unit, kind: str) -> dict:
         "taken_at": _iso(timezone.now()),
         "unit": _unit_part(unit),
         "members": members,
-        "phases": _phases_part(unit),
+        "phases": _phases_part(unit, members),
         "sessions": _sessions_part(unit, members),
         "baseline_items": _baseline_items_part(unit),
-        "plan": _plan_part(unit),
+        "plan": _plan_part(unit, members),
         "experiments": _experiments_part(unit, members),
         "statistics": _statistics_part(unit),
         "qualitative": _qualitative_part(unit),
@@ -359,7 +381,7 @@ def programme_snapshot(programme) -> dict:
         members = _members_part(unit)
         sessions = _sessions_part(unit, members)
         experiments = _experiments_part(unit, members)
-        plan = _plan_part(unit)
+        plan = _plan_part(unit, members)
         rows.append(
             {
                 "unit": _unit_part(unit),

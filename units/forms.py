@@ -67,6 +67,7 @@ class UnitForm(forms.ModelForm):
             "planned_end",
             "cadence_weeks",
             "reminder_days_before",
+            "names_in_reports",
         ]
         widgets = {
             "planned_start": DateInput(),

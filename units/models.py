@@ -28,6 +28,11 @@ class Role(models.TextChoices):
     MANAGER = "manager", _("Manager / stakeholder")
 
 
+# Clients and family carers are never named in a report; the other roles only
+# when the unit allows it (Unit.names_in_reports).
+ROLES_NEVER_NAMED_IN_REPORTS = frozenset({Role.SERVICE_USER, Role.FAMILY_CARER})
+
+
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True, validators=[single_line])
 
@@ -110,6 +115,15 @@ class Unit(models.Model):
         default=2,
         validators=[MaxValueValidator(14)],
         help_text=_("Members get an e-mail this many days before each session; 0 sends none."),
+    )
+    names_in_reports = models.BooleanField(
+        _("name professionals in reports"),
+        default=False,
+        help_text=_(
+            'Reports name members by role ("Professional 2"). Tick this to print the names '
+            "of facilitators, researchers, professionals, students and managers. Clients and "
+            "family carers are never named in a report."
+        ),
     )
     # Changed only by phases.services (the one place phase transitions live).
     phase = models.PositiveSmallIntegerField(

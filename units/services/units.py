@@ -125,6 +125,7 @@ def unit_create(
     programme: Programme | None = None,
     organisations=(),
     reminder_days_before: int = 2,
+    names_in_reports: bool = False,
 ) -> Unit:
     """A new unit in phase 1; the person who creates it becomes its facilitator.
 
@@ -142,6 +143,7 @@ def unit_create(
         planned_end=planned_end,
         cadence_weeks=cadence_weeks,
         reminder_days_before=reminder_days_before,
+        names_in_reports=names_in_reports,
         created_by=creator,
     )
     unit.organisations.set(organisations)
@@ -162,6 +164,7 @@ UNIT_EDITABLE = (
     "planned_end",
     "cadence_weeks",
     "reminder_days_before",
+    "names_in_reports",
 )
 
 
