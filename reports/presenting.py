@@ -158,12 +158,18 @@ def person_label(person) -> str:
 
 
 def _members_by_role(members: list[dict]) -> list[dict]:
+    """Current members per role: their names where the report may print them,
+    otherwise just how many (a list of "Professional 1, Professional 2" says no more)."""
     groups = defaultdict(list)
     for m in members:
         if m["left_on"] is None:
-            groups[m["role"]].append({**m, "name": person_label(m)})
+            groups[m["role"]].append(m)
     return [
-        {"role": str(label), "people": groups[code]}
+        {
+            "role": str(label),
+            "people": [{**m, "name": person_label(m)} for m in groups[code]],
+            "named": any(m["name"] for m in groups[code]),
+        }
         for code, label in Role.choices
         if groups.get(code)
     ]

@@ -84,3 +84,19 @@ def test_the_dutch_pdf_names_the_client_by_role(
     text = pdf_text(report)
     assert "Cliënt 1" in text and "Mantelzorger 1" in text
     assert "Kees Mulder" not in text and "Carla de Boer" not in text
+
+
+def test_members_by_role_are_counted_when_they_are_not_named(unit, facilitator, people):
+    unit.names_in_reports = True
+    unit.save()
+    context = unit_context(Kind.BASELINE, unit_snapshot(unit, Kind.BASELINE))
+    shown = {
+        g["role"]: [p["name"] for p in g["people"]] if g["named"] else len(g["people"])
+        for g in context["members_by_role"]
+    }
+    assert shown == {
+        "Facilitator": [facilitator.full_name],
+        "Professional": ["Priya Jansen"],
+        "Service user": 1,
+        "Family carer": 1,
+    }
