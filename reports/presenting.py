@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from phases.choices import KnowledgeSource
+from research.sources import SOURCE_KINDS
 from units.choices import Phase
 from units.models import Role
 
@@ -157,6 +158,18 @@ def person_label(person) -> str:
     return f"{_label(Role, person['role'])} {person['number']}"
 
 
+def _quote(quote) -> dict:
+    """A quoted passage with where it comes from (kind of source, date, author's role).
+    Reports taken before snapshot version 2 stored the text alone."""
+    if isinstance(quote, str):
+        return {"text": quote, "source": ""}
+    kind = SOURCE_KINDS.get(quote["source"])
+    parts = [str(kind.label) if kind else ""]
+    if quote["role"]:
+        parts.append(_label(Role, quote["role"]))
+    return {**quote, "source": " · ".join(p for p in parts if p), "date": parse_date(quote["date"])}
+
+
 def _members_by_role(members: list[dict]) -> list[dict]:
     """Current members per role: their names where the report may print them,
     otherwise just how many (a list of "Professional 1, Professional 2" says no more)."""
@@ -253,7 +266,7 @@ def unit_context(kind: str, snap: dict) -> dict:
         ],
     }
     qualitative = snap["qualitative"]
-    themes = qualitative["themes"]
+    themes = [{**t, "quotes": [_quote(q) for q in t["quotes"]]} for t in qualitative["themes"]]
     factor_labels = {"contextual": gettext("Contextual"), "common": gettext("Common")}
     context = {
         "unit": unit,

@@ -265,7 +265,33 @@ def _statistics_part(unit) -> dict:
     return unit_statistics(unit).to_dict()
 
 
-def _qualitative_part(unit) -> dict:
+def _quote_sources(fragments, members: list[dict]) -> dict[int, dict]:
+    """Where each quoted passage comes from: the kind of source, its date and, for a
+    practice experiment, its author's role (never a name)."""
+    from research.sources import kind_for_model
+
+    roles = {m["user_id"]: m["role"] for m in members}
+    wanted = defaultdict(set)
+    for f in fragments:
+        wanted[f.content_type_id].add(f.object_id)
+    found = {}
+    for type_id, ids in wanted.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        kind = kind_for_model(model)
+        for obj in model._default_manager.filter(pk__in=ids):
+            when = getattr(obj, "date", None) or getattr(obj, "starts_at", None)
+            found[(type_id, obj.pk)] = {
+                "source": kind.key,
+                "date": _iso(timezone.localtime(when).date() if hasattr(when, "tzinfo") else when),
+                "role": roles.get(getattr(obj, "author_id", None), ""),
+            }
+    return {
+        f.pk: found.get((f.content_type_id, f.object_id), {"source": "", "date": None, "role": ""})
+        for f in fragments
+    }
+
+
+def _qualitative_part(unit, members: list[dict]) -> dict:
     from phases.models import Experiment
     from research.models import CodedFragment, Theme
     from research.selectors import visible_fragments
@@ -287,9 +313,13 @@ def _qualitative_part(unit) -> dict:
         .order_by("theme_id", "-codedfragment__created_at")
     )
     for link in links:
-        fragment = link.codedfragment
         if len(quotes[link.theme_id]) < QUOTES_PER_THEME:
-            quotes[link.theme_id].append(fragment.text[:500])
+            quotes[link.theme_id].append(link.codedfragment)
+    sources = _quote_sources([f for fs in quotes.values() for f in fs], members)
+    quotes = {
+        theme_id: [{"text": f.text[:500], **sources[f.pk]} for f in fragments]
+        for theme_id, fragments in quotes.items()
+    }
     return {
         "themes": [
             {
@@ -358,7 +388,7 @@ def unit_snapshot(unit, kind: str) -> dict:
         "plan": _plan_part(unit, members),
         "experiments": _experiments_part(unit, members),
         "statistics": _statistics_part(unit),
-        "qualitative": _qualitative_part(unit),
+        "qualitative": _qualitative_part(unit, members),
         "narrative": _narrative(unit=unit, kind=kind),
     }
     for m in data["members"]:
@@ -397,7 +427,7 @@ def programme_snapshot(programme) -> dict:
                 "statistics": _statistics_part(unit),
                 "themes": [
                     {"name": t["name"], "factor": t["factor"], "n": t["n"]}
-                    for t in _qualitative_part(unit)["themes"]
+                    for t in _qualitative_part(unit, members)["themes"]
                     if t["n"] or t["factor"] != "none"
                 ],
             }

@@ -100,3 +100,35 @@ def test_members_by_role_are_counted_when_they_are_not_named(unit, facilitator, 
         "Service user": 1,
         "Family carer": 1,
     }
+
+
+def test_a_quote_says_where_it_comes_from_and_never_who(unit, facilitator, people):
+    from django.contrib.contenttypes.models import ContentType
+
+    from phases.models import Experiment
+    from research.models import CodedFragment
+
+    from ..factories import ThemeFactory
+
+    experiment = Experiment.objects.get(author=people["client"])
+    experiment.learned = "Asking about the week opened the conversation."
+    experiment.date = timezone.localdate().replace(day=1)
+    experiment.save()
+    fragment = CodedFragment.objects.create(
+        unit=unit,
+        content_type=ContentType.objects.get_for_model(Experiment),
+        object_id=experiment.pk,
+        source_field="learned",
+        start=0,
+        end=20,
+        text="Asking about the week",
+    )
+    fragment.themes.add(ThemeFactory(unit=unit, name="Open questions"))
+    context = unit_context(Kind.BASELINE, unit_snapshot(unit, Kind.BASELINE))
+    (quote,) = next(t for t in context["themes"] if t["name"] == "Open questions")["quotes"]
+    assert quote == {
+        "text": "Asking about the week",
+        "source": "Practice experiment · Service user",
+        "date": experiment.date,
+        "role": Role.SERVICE_USER,
+    }
