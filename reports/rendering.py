@@ -109,8 +109,14 @@ def render_html(*, kind: str, language: str, snapshot: dict, meta: dict) -> str:
         return render_to_string(template_for(kind), context)
 
 
+# Tagged PDF (PDF/UA-1): headings, tables and text alternatives in a structure tree,
+# the document's language and title in its metadata. Dutch public-sector and care
+# organisations must publish accessible documents.
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
+
+
 def html_to_pdf(html: str) -> RenderedPDF:
     document = HTML(
         string=html, base_url=BASE_URL, url_fetcher=StaticFilesOnlyFetcher(timeout=5)
-    ).render()
-    return RenderedPDF(content=document.write_pdf(), pages=len(document.pages))
+    ).render(**PDF_OPTIONS)
+    return RenderedPDF(content=document.write_pdf(**PDF_OPTIONS), pages=len(document.pages))
