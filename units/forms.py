@@ -67,6 +67,7 @@ class UnitForm(forms.ModelForm):
             "planned_end",
             "cadence_weeks",
             "reminder_days_before",
+            "researchers_attend",
             "names_in_reports",
         ]
         widgets = {

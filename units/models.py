@@ -116,6 +116,14 @@ class Unit(models.Model):
         validators=[MaxValueValidator(14)],
         help_text=_("Members get an e-mail this many days before each session; 0 sends none."),
     )
+    researchers_attend = models.BooleanField(
+        _("count researchers' attendance"),
+        default=False,
+        help_text=_(
+            "Researchers often come only when the research needs them; tick this if they "
+            "take part in every session, so that missed sessions are flagged for them too."
+        ),
+    )
     names_in_reports = models.BooleanField(
         _("name professionals in reports"),
         default=False,

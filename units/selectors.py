@@ -16,8 +16,10 @@ from .access import Perm, perms_for_role
 from .models import Attendance, Membership, Role, Session, Unit
 from .services import group_warnings
 
-# How many recent sessions the attention rules look at.
-MISSED_IN_A_ROW = 3
+# The attention rules look at the last RECENT_SESSIONS sessions with attendance
+# taken; a member present at fewer than PRESENT_AT_LEAST of them is flagged.
+RECENT_SESSIONS = 3
+PRESENT_AT_LEAST = 2
 
 
 def _next_session_subquery(field_name: str):
@@ -98,7 +100,7 @@ def session_attention(units) -> dict[int, list[str]]:
         if getattr(unit, "next_session_at", None) is None:
             attention[unit.pk].append(_("No session is planned."))
 
-    recent = _recent_attended_sessions(unit_ids, MISSED_IN_A_ROW + 1)
+    recent = _recent_attended_sessions(unit_ids, RECENT_SESSIONS + 1)
     session_ids = [pk for sessions in recent.values() for pk, _start in sessions]
     present = defaultdict(set)  # session id -> users present
     recorded = Counter()  # session id -> people on the list
@@ -116,8 +118,12 @@ def session_attention(units) -> dict[int, list[str]]:
         .select_related("user")
         .order_by("user__full_name")
     )
+    counts_researchers = {u.pk: u.researchers_attend for u in units}
     members_by_unit = defaultdict(list)
     for membership in members:
+        # Researchers come when the research needs them, unless the unit says otherwise.
+        if membership.role == Role.RESEARCHER and not counts_researchers[membership.unit_id]:
+            continue
         members_by_unit[membership.unit_id].append(membership)
 
     for unit_id, sessions in recent.items():
@@ -131,20 +137,21 @@ def session_attention(units) -> dict[int, list[str]]:
                 )
                 % {"then": round(shares[2] * 100), "now": round(shares[0] * 100)}
             )
-        last_three = sessions[:MISSED_IN_A_ROW]
-        if len(last_three) < MISSED_IN_A_ROW:
+        last = sessions[:RECENT_SESSIONS]
+        if len(last) < RECENT_SESSIONS:
             continue
-        oldest = timezone.localtime(last_three[-1][1]).date()
+        oldest = timezone.localtime(last[-1][1]).date()
         missing = [
             m.user.get_full_name()
             for m in members_by_unit[unit_id]
-            if m.joined_on <= oldest and all(m.user_id not in present[pk] for pk, _s in last_three)
+            if m.joined_on <= oldest
+            and sum(m.user_id in present[pk] for pk, _s in last) < PRESENT_AT_LEAST
         ]
         if missing:
             attention[unit_id].append(
                 ngettext(
-                    "Missed the last three sessions: %(names)s.",
-                    "Missed the last three sessions: %(names)s.",
+                    "Missed two or more of the last three sessions: %(names)s.",
+                    "Missed two or more of the last three sessions: %(names)s.",
                     len(missing),
                 )
                 % {"names": ", ".join(missing)}

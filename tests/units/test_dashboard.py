@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from units.models import Role
+from units.models import Membership, Role
 from units.selectors import attention_for_units, units_for_dashboard
 
 from ..factories import (
@@ -83,31 +83,56 @@ def test_steady_or_rising_attendance_is_fine(unit, facilitator):
     assert _attention(unit, facilitator) == []
 
 
-def test_members_who_missed_the_last_three_sessions(unit, facilitator):
-    quiet = MembershipFactory(unit=unit, joined_on=timezone.localdate() - timedelta(days=100)).user
-    excused = MembershipFactory(
-        unit=unit, joined_on=timezone.localdate() - timedelta(days=100)
-    ).user
+def _missed(unit, facilitator) -> str:
+    """The "missed sessions" item of the unit's attention list (its names), or ""."""
+    prefix = "Missed two or more of the last three sessions: "
+    items = [m for m in _attention(unit, facilitator) if m.startswith(prefix)]
+    assert len(items) <= 1
+    return items[0].removeprefix(prefix).removesuffix(".") if items else ""
+
+
+def _names(*people) -> str:
+    # The dashboard lists names in the order of the members' full names.
+    return ", ".join(p.get_full_name() for p in sorted(people, key=lambda p: p.full_name))
+
+
+def test_members_present_at_fewer_than_two_of_the_last_three_sessions(
+    unit, facilitator, researcher
+):
+    joined = timezone.localdate() - timedelta(days=100)
+    Membership.objects.filter(unit=unit).update(joined_on=joined)
+    quiet = MembershipFactory(unit=unit, joined_on=joined).user
+    excused = MembershipFactory(unit=unit, joined_on=joined).user
+    drifting = MembershipFactory(unit=unit, joined_on=joined).user
+    once_away = MembershipFactory(unit=unit, joined_on=joined).user
     newcomer = MembershipFactory(unit=unit, joined_on=timezone.localdate()).user
     manager = MembershipFactory(unit=unit, role=Role.MANAGER).user
-    Facilitator = facilitator
     SessionFactory(unit=unit, starts_at=timezone.now() + timedelta(days=5))
     for days in (70, 50, 30, 10):
         session = _past(unit, days)
-        AttendanceFactory(session=session, user=Facilitator, status="present")
+        AttendanceFactory(session=session, user=facilitator, status="present")
+        AttendanceFactory(session=session, user=researcher, status="absent")
         AttendanceFactory(session=session, user=quiet, status="absent")
         AttendanceFactory(
             session=session, user=excused, status="present" if days == 70 else "excused"
         )
+        # Away at two of the last three: the pattern a facilitator wants to see early.
+        AttendanceFactory(
+            session=session, user=drifting, status="present" if days == 30 else "absent"
+        )
+        AttendanceFactory(
+            session=session, user=once_away, status="absent" if days == 30 else "present"
+        )
     # A session where attendance was not taken does not count.
     _past(unit, 5)
-    messages = _attention(unit, facilitator)
-    missed = [m for m in messages if m.startswith("Missed the last three sessions")]
-    assert len(missed) == 1
-    assert quiet.get_full_name() in missed[0]
-    assert excused.get_full_name() in missed[0]
-    assert newcomer.get_full_name() not in missed[0]
-    assert manager.get_full_name() not in missed[0]
+    assert _missed(unit, facilitator) == _names(quiet, excused, drifting)
+
+    # A unit whose researcher takes part in every session counts them too.
+    unit.researchers_attend = True
+    unit.save()
+    assert _missed(unit, facilitator) == _names(quiet, excused, drifting, researcher)
+    assert newcomer.get_full_name() not in _missed(unit, facilitator)
+    assert manager.get_full_name() not in _missed(unit, facilitator)
 
 
 def test_facilitators_see_attention_items_on_the_dashboard(client_for, unit, facilitator):

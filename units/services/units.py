@@ -126,6 +126,7 @@ def unit_create(
     organisations=(),
     reminder_days_before: int = 2,
     names_in_reports: bool = False,
+    researchers_attend: bool = False,
 ) -> Unit:
     """A new unit in phase 1; the person who creates it becomes its facilitator.
 
@@ -144,6 +145,7 @@ def unit_create(
         cadence_weeks=cadence_weeks,
         reminder_days_before=reminder_days_before,
         names_in_reports=names_in_reports,
+        researchers_attend=researchers_attend,
         created_by=creator,
     )
     unit.organisations.set(organisations)
@@ -165,6 +167,7 @@ UNIT_EDITABLE = (
     "cadence_weeks",
     "reminder_days_before",
     "names_in_reports",
+    "researchers_attend",
 )
 
 
