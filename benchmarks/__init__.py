@@ -2,5 +2,6 @@
 
 Each module listed in ``__main__.BENCHMARKS`` has a ``run()`` function that
 prints its figures. They need PostgreSQL: set DATABASE_URL to any database on
-the server; the benchmarks work in a throwaway database ``bpu_bench`` next to it.
+the server; each benchmark works in a process and a throwaway database
+``bpu_bench_<name>`` of its own.
 """

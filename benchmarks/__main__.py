@@ -1,6 +1,13 @@
-"""Run benchmarks: ``python -m benchmarks`` (all) or ``python -m benchmarks import report``."""
+"""Run benchmarks: ``python -m benchmarks`` (all) or ``python -m benchmarks import report``.
+
+Each benchmark runs in a process of its own, on a database of its own
+(``bpu_bench_<name>``): one cannot change another's data (the import benchmark
+truncates its tables), and a process's peak memory is that benchmark's alone.
+Running them twice in a row measures the same workload twice.
+"""
 
 import importlib
+import subprocess
 import sys
 
 # name -> module (in this package) with a ``run()`` function. Add yours here.
@@ -11,19 +18,27 @@ BENCHMARKS = {
 }
 
 
+def run_one(name: str) -> int:
+    from benchmarks.setup import setup_django
+
+    setup_django(name)
+    importlib.import_module(BENCHMARKS[name]).run()
+    return 0
+
+
 def main(argv):
     names = argv or list(BENCHMARKS)
     unknown = [n for n in names if n not in BENCHMARKS]
     if unknown:
         print(f"Unknown benchmark(s): {', '.join(unknown)}. Known: {', '.join(BENCHMARKS)}")
         return 2
-    from benchmarks.setup import setup_django
-
-    setup_django()
+    if len(names) == 1:
+        print(f"== {names[0]} ==", flush=True)
+        return run_one(names[0])
+    failed = 0
     for name in names:
-        print(f"== {name} ==", flush=True)
-        importlib.import_module(BENCHMARKS[name]).run()
-    return 0
+        failed |= subprocess.call([sys.executable, "-m", "benchmarks", name])  # noqa: S603
+    return failed
 
 
 if __name__ == "__main__":

@@ -259,5 +259,5 @@ def run():
         f"our share (snapshot + HTML): {ours:.2f} s = {ours / (ours + weasy):.0%} "
         "of snapshot + HTML + WeasyPrint"
     )
-    print(f"peak memory (resident set of this process): {peak_mib:.0f} MiB")
+    print(f"peak memory (resident set of this benchmark's own process): {peak_mib:.0f} MiB")
     Report.objects.filter(unit=unit).delete()

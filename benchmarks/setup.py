@@ -1,10 +1,10 @@
-"""Django on a throwaway PostgreSQL database ``bpu_bench`` (shared by every benchmark)."""
+"""Django on a throwaway PostgreSQL database per benchmark (``bpu_bench_<name>``)."""
 
 import os
 import sys
 from urllib.parse import urlsplit, urlunsplit
 
-BENCH_DB = "bpu_bench"
+BENCH_DB_PREFIX = "bpu_bench_"
 _done = False
 
 
@@ -23,8 +23,8 @@ def ensure_database(url: str) -> None:
     admin.close()
 
 
-def setup_django():
-    """Point Django at ``bpu_bench`` on DATABASE_URL's server, create and migrate it."""
+def setup_django(name: str):
+    """Point Django at ``bpu_bench_<name>`` on DATABASE_URL's server, create and migrate it."""
     global _done
     if _done:
         return
@@ -34,7 +34,7 @@ def setup_django():
             "The benchmarks need PostgreSQL: set DATABASE_URL, e.g. "
             "DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python -m benchmarks"
         )
-    bench_url = urlunsplit(urlsplit(url)._replace(path=f"/{BENCH_DB}"))
+    bench_url = urlunsplit(urlsplit(url)._replace(path=f"/{BENCH_DB_PREFIX}{name}"))
     ensure_database(bench_url)
     os.environ["DATABASE_URL"] = bench_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bpu.settings")

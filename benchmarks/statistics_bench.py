@@ -165,8 +165,8 @@ def run():
     expected = RESPONDENTS * len(MEASURES) * len(WAVES)
     if Observation.objects.filter(unit=unit).count() != expected:
         print(
-            "WARNING: the values changed during the run (the import benchmark truncates the "
-            "observations table): run the benchmarks one after the other, not at the same time."
+            "WARNING: the values changed during the run: is another process using the "
+            "benchmark's database?"
         )
     print(
         f"machine: {platform.machine()}, {platform.python_implementation()} "
