@@ -212,6 +212,12 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="bpu@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The privacy and accessibility statements (/privacy/, /accessibility/): what the
+# deploying organisation fills in; until it does, the pages show a placeholder.
+ORGANISATION_NAME = env.str("ORGANISATION_NAME", default="")
+PRIVACY_CONTACT = env.str("PRIVACY_CONTACT", default="")
+PRIVACY_RETENTION = env.str("PRIVACY_RETENTION", default="")
+
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -8,6 +8,8 @@ from . import views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("healthz/details", views.healthz_details, name="healthz_details"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("accessibility/", views.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("units/<slug:slug>/phases/", include("phases.urls")),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -106,3 +107,23 @@ def server_error(request):
     if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
         return database_unavailable(request)
     return render(request, "500.html", status=500)
+
+
+def _statement_context() -> dict:
+    """What the deploying organisation fills in (settings ORGANISATION_NAME, ...); a
+    placeholder in the reader's language until it does."""
+    return {
+        "organisation": settings.ORGANISATION_NAME or gettext("[name of the organisation]"),
+        "contact": settings.PRIVACY_CONTACT or gettext("[contact e-mail address]"),
+        "retention": settings.PRIVACY_RETENTION or gettext("[a period, e.g. two years]"),
+    }
+
+
+@require_GET
+def privacy(request):
+    return render(request, "pages/privacy.html", _statement_context())
+
+
+@require_GET
+def accessibility(request):
+    return render(request, "pages/accessibility.html", _statement_context())

@@ -70,6 +70,8 @@ COMPARISON_READERS = {"researcher", "admin"}
 # --- The table: one line per URL name ---------------------------------------------
 EXPECTED: dict[str, Url] = {
     "healthz": Url(PUBLIC, NOT_ALLOWED),
+    "privacy": Url(PUBLIC, NOT_ALLOWED),
+    "accessibility": Url(PUBLIC, NOT_ALLOWED),
     # Or with the HEALTHZ_TOKEN (tests/test_health.py).
     "healthz_details": Url(TOKEN, NOT_ALLOWED),
     "admin:index": Url(STAFF, STAFF),
