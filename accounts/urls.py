@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("profile/my-data/", views.my_data, name="my_data"),
     path("language/", views.switch_language, name="switch_language"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

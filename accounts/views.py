@@ -2,14 +2,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
+from bpu.downloads import private_download
+
 from .forms import LoginForm, ProfileForm
+from .personal_data import personal_data_zip
 from .services import user_set_language, user_update_profile
 
 
@@ -69,4 +73,15 @@ def switch_language(request):
     language = request.POST.get("language")
     if request.user.is_authenticated and language in dict(translation.trans_real.get_languages()):
         user_set_language(user=request.user, language=language)
+    return response
+
+
+@login_required
+@require_GET
+@private_download
+def my_data(request):
+    """Everything the application holds about the person asking, as a ZIP."""
+    response = HttpResponse(personal_data_zip(request.user), content_type="application/zip")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="my-bpu-data-{stamp}.zip"'
     return response

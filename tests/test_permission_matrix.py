@@ -79,6 +79,7 @@ EXPECTED: dict[str, Url] = {
     "accounts:login": Url(PUBLIC, PUBLIC),
     "accounts:logout": Url(NOT_ALLOWED, PUBLIC),
     "accounts:profile": Url(LOGIN, LOGIN),
+    "accounts:my_data": Url(LOGIN, NOT_ALLOWED),
     "accounts:switch_language": Url(NOT_ALLOWED, PUBLIC),
     "accounts:password_reset": Url(PUBLIC, PUBLIC),
     "accounts:password_reset_done": Url(PUBLIC, NOT_ALLOWED),
@@ -374,6 +375,7 @@ def _import_batch(w):
 # Files: uploads, generated reports, exports and calendar feeds (served by views that check
 # access, never from MEDIA_URL). Allowed people must get the file itself.
 FILES = {
+    "accounts:my_data",
     "phases:product_file",
     "research:export",
     "research:fragments_export",
