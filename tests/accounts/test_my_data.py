@@ -85,3 +85,23 @@ def test_the_note_inside_speaks_the_persons_language(client_for):
     person = UserFactory(language="nl")
     readme = _zip(client_for(person)).read("README.txt").decode()
     assert readme.startswith("Jouw gegevens in de BPU-applicatie")
+
+
+def test_the_processing_register_lists_every_record_that_refers_to_a_person(settings):
+    import csv
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.PRIVACY_RETENTION = "two years after the unit ends"
+    out = StringIO()
+    call_command("processing_register", stdout=out)
+    rows = {row["record"]: row for row in csv.DictReader(StringIO(out.getvalue()))}
+    assert {r.model._meta.label for r in personal_references()} == set(rows)
+    assert rows["phases.Experiment"] == {
+        "record": "phases.Experiment",
+        "table": "phases_experiment",
+        "refers to a person through": "author",
+        "free text": "situation, tried, happened, learned, next_steps",
+        "kept": "two years after the unit ends",
+    }
