@@ -165,6 +165,8 @@ LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in each language's own style (bpu/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["bpu.formats"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

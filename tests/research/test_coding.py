@@ -458,7 +458,7 @@ def _seen(unit, quoted):
     return {
         "page": on_page,
         "csv": sorted(r["passage"] for r in rows),
-        "snapshot": (waiting["n"], sorted(waiting["quotes"])),
+        "snapshot": (waiting["n"], sorted(q["text"] for q in waiting["quotes"])),
         "experiment_themes": snapshot["experiment_themes"],
     }
 
