@@ -137,8 +137,28 @@ class Measure(models.Model):
             raise ValidationError(errors)
 
 
+class WaveKind(models.TextChoices):
+    """Where a wave stands in the design; "change" runs from the baseline to later waves."""
+
+    PILOT = "pilot", _("Pilot")
+    BASELINE = "baseline", _("Baseline")
+    INTERMEDIARY = "intermediary", _("Intermediary")
+    FINAL = "final", _("Final")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+
+
+class WaveQuerySet(models.QuerySet):
+    def in_time(self):
+        """By date (waves without a date after the dated ones), then by position."""
+        return self.order_by(models.F("date").asc(nulls_last=True), "order", "code")
+
+
 class Wave(models.Model):
-    """A moment of measurement: baseline, intermediary, final, or one a researcher adds."""
+    """A moment of measurement: baseline, intermediary, final, or one a researcher adds.
+
+    Waves are read in time (``Wave.objects.in_time()``): by date, then by ``order``,
+    the position a researcher can change among waves with the same (or no) date.
+    """
 
     BASELINE = "baseline"
     INTERMEDIARY = "intermediary"
@@ -155,13 +175,22 @@ class Wave(models.Model):
     )
     code = models.CharField(_("code"), max_length=40, validators=[wave_code_validator])
     label = models.CharField(_("label"), max_length=100)
+    kind = models.CharField(
+        _("kind"),
+        max_length=12,
+        choices=WaveKind.choices,
+        default=WaveKind.INTERMEDIARY,
+        help_text=_("Change is measured from the baseline to every later wave."),
+    )
     date = models.DateField(_("date"), null=True, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
+
+    objects = WaveQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("wave")
         verbose_name_plural = _("waves")
-        ordering = ["unit", "order", "date", "code"]
+        ordering = [models.F("date").asc(nulls_last=True), "order", "code"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "code"], name="wave_code_unique_in_unit"),
         ]
