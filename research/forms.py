@@ -126,5 +126,6 @@ class WaveEditForm(_WaveKindMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._kind_optional()
+        self.fields["kind"].help_text = ""  # said once, above the table
         self.helper = _helper(_("Save"))
         self.helper.form_class = "row g-2 align-items-end"

@@ -10,6 +10,8 @@ from units.access import Perm, get_unit_access
 from ..charts import measure_chart_svg
 from ..statistics import MIN_PAIRS, likert_points, unit_statistics
 
+WAVES_BESIDE_CHART = 4
+
 
 def likert_distribution(m, waves) -> list[tuple[float, list[int]]]:
     """[(point of the scale, [count in each wave])], or [] when the measure has none."""
@@ -48,6 +50,8 @@ def statistics(request, slug):
             "access": access,
             "stats": stats,
             "measures": _measure_items(stats),
+            # Many waves: the tables take the full width, the chart goes below them.
+            "wide": len(stats.waves) > WAVES_BESIDE_CHART,
         },
     )
 

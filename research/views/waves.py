@@ -37,6 +37,10 @@ def waves(request, slug):
     # One query: the waves in time, each with whether it has data (only empty ones can go).
     has_data = Exists(Observation.objects.filter(wave=OuterRef("pk")))
     in_time = list(Wave.objects.filter(unit=unit).in_time().annotate(has_data=has_data))
+    # A wave moves only among the waves with its date (or without one): arrows only there.
+    for i, w in enumerate(in_time):
+        w.can_move_up = i > 0 and in_time[i - 1].date == w.date
+        w.can_move_down = i + 1 < len(in_time) and in_time[i + 1].date == w.date
     edit_forms = [
         (w, WaveEditForm(instance=w, prefix=f"wave-{w.pk}") if add_form is not None else None)
         for w in in_time
