@@ -82,7 +82,7 @@ class ImportForm(UploadForm):
 
     def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["wave"].queryset = Wave.objects.filter(unit=unit).order_by("order", "code")
+        self.fields["wave"].queryset = Wave.objects.filter(unit=unit).in_time()
         self.fields["file"].label = _("Data file")
         self.fields["file"].help_text = _(
             "Wide: a “respondent” column, then one column per measure code. Long: the columns "

@@ -2,11 +2,15 @@
 their history, the imports that wrote them, and qualitative material with
 coded fragments.
 
-Waves: every unit has ``baseline``, ``intermediary`` and ``final``. They are
-made with the unit (``research.services.waves.waves_ensure_defaults``, registered
-in research/apps.py as a unit-created hook that ``units.services.unit_create``
-runs); migration 0005 gave them to the units that existed before. Pages only read
-them (``research.selectors.unit_waves``).
+Waves: every unit has ``baseline``, ``intermediary`` and ``final`` (each with that
+kind; a researcher adds pilots, more intermediary waves, follow-ups). Waves are read
+in time: by date, then by the position the researcher can change
+(``Wave.objects.in_time()``); change runs from the baseline to the later waves
+(``research.statistics``). The default waves are made with the unit
+(``research.services.waves.waves_ensure_defaults``, registered in research/apps.py
+as a unit-created hook that ``units.services.unit_create`` runs); migration 0005
+gave them to the units that existed before, 0006 their kinds. Pages only read them
+(``research.selectors.unit_waves``).
 """
 
 from django.conf import settings

@@ -288,3 +288,29 @@ def test_units_without_a_common_kind_are_not_compared_as_if_they_were(db, client
     url = reverse("research_programme:comparison", kwargs={"slug": programme.slug})
     html = client_for(UserFactory(is_staff=True)).get(url).content.decode()
     assert "no later wave of the same kind" in html
+
+
+# --- Queries ----------------------------------------------------------------------------
+
+
+def test_waves_page_queries_do_not_grow_with_waves(
+    unit, researcher, client_for, django_assert_num_queries
+):
+    client = client_for(researcher)
+    waves_ensure_defaults(unit=unit)
+    client.get(_url("waves", unit))
+    # session, user; savepoint, unit, membership, the waves in time with whether each has
+    # data, release; the session save in its own savepoint (3 queries).
+    with django_assert_num_queries(10):
+        client.get(_url("waves", unit))
+    unit_with_waves_out_of_order(unit)
+    with django_assert_num_queries(10):
+        client.get(_url("waves", unit))
+
+
+def test_method_page_queries(unit, researcher, client_for, django_assert_num_queries):
+    client = client_for(researcher)
+    client.get(_url("method", unit))
+    # session, user; savepoint, unit, membership, release; the session save (3 queries).
+    with django_assert_num_queries(9):
+        assert client.get(_url("method", unit)).status_code == 200
