@@ -37,11 +37,30 @@ def _wave_exists(code) -> ValidationError:
     )
 
 
+def _check_one_baseline(*, unit, kind, wave_pk=None) -> None:
+    """A unit has one baseline: change is measured from it."""
+    if kind != WaveKind.BASELINE:
+        return
+    others = Wave.objects.filter(unit=unit, kind=WaveKind.BASELINE).exclude(pk=wave_pk)
+    other = others.first()
+    if other is not None:
+        raise ValidationError(
+            {
+                "kind": _(
+                    "This unit already has a baseline: %(wave)s. Change its kind first; "
+                    "change is measured from one baseline."
+                )
+                % {"wave": other.display_label}
+            }
+        )
+
+
 @transaction.atomic
 def wave_create(*, unit, code, label, date=None, kind=WaveKind.INTERMEDIARY) -> Wave:
     lock_unit(unit)
     if Wave.objects.filter(unit=unit, code__iexact=code).exists():
         raise _wave_exists(code)
+    _check_one_baseline(unit=unit, kind=kind)
     last = Wave.objects.filter(unit=unit).aggregate(m=Max("order"))["m"] or 0
     wave = Wave(unit=unit, code=code, label=label, kind=kind, date=date, order=last + 1)
     wave.full_clean(validate_unique=False, validate_constraints=False)
@@ -60,6 +79,8 @@ def wave_update(*, wave, label, date, kind=None) -> Wave:
     wave.date = date
     fields = ["label", "date"]
     if kind is not None:
+        lock_unit(wave.unit)
+        _check_one_baseline(unit=wave.unit, kind=kind, wave_pk=wave.pk)
         wave.kind = kind
         fields.append("kind")
     wave.full_clean()

@@ -57,11 +57,19 @@ def waves(request, slug):
 @require_POST
 def wave_edit(request, slug, pk):
     access = get_unit_access(request.user, slug, Perm.MANAGE_RESEARCH)
-    wave = get_object_or_404(Wave, unit=access.unit, pk=pk)
+    wave = get_object_or_404(Wave.objects.select_related("unit"), unit=access.unit, pk=pk)
     form = WaveEditForm(request.POST, instance=Wave.objects.get(pk=wave.pk), prefix=f"wave-{pk}")
     if form.is_valid():
-        wave_update(wave=wave, **form.cleaned_data)
-        messages.success(request, gettext("The wave was saved."))
+        try:
+            wave_update(wave=wave, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(
+                request,
+                gettext("The wave was not saved: %(errors)s")
+                % {"errors": " ".join(error.messages)},
+            )
+        else:
+            messages.success(request, gettext("The wave was saved."))
     else:
         messages.error(
             request,

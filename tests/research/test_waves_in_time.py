@@ -314,3 +314,19 @@ def test_method_page_queries(unit, researcher, client_for, django_assert_num_que
     # session, user; savepoint, unit, membership, release; the session save (3 queries).
     with django_assert_num_queries(9):
         assert client.get(_url("method", unit)).status_code == 200
+
+
+def test_a_unit_has_one_baseline(unit, researcher, client_for):
+    waves_ensure_defaults(unit=unit)
+    with pytest.raises(ValidationError, match="already has a baseline: Baseline"):
+        wave_create(unit=unit, code="b2", label="B2", kind=WaveKind.BASELINE)
+    final = Wave.objects.get(unit=unit, code="final")
+    prefix = f"wave-{final.pk}"
+    response = client_for(researcher).post(
+        _url("wave_edit", unit, pk=final.pk),
+        {f"{prefix}-label": "Final", f"{prefix}-kind": "baseline", f"{prefix}-date": ""},
+        follow=True,
+    )
+    assert "already has a baseline" in response.content.decode()
+    final.refresh_from_db()
+    assert final.kind == "final"
