@@ -28,6 +28,8 @@ from .figures import (
     paired_yesno_change,
 )
 
+RULES = 2  # what a stored UnitStatistics means; see UnitStatistics.rules
+
 # Kinds of the default wave codes, for snapshots stored before waves had a kind.
 KIND_OF_CODE = {"baseline": "baseline", "intermediary": "intermediary", "final": "final"}
 
@@ -151,6 +153,8 @@ class UnitStatistics:
     waves: list[WaveInfo]
     measures: list[MeasureStatistics]
     n_respondents: int
+    # 2: d_z is signed so that positive means better (version 1 stored later - baseline).
+    rules: int = RULES
 
     @property
     def baseline(self) -> WaveInfo | None:
@@ -183,6 +187,7 @@ class UnitStatistics:
 
     @classmethod
     def from_dict(cls, data: Mapping) -> UnitStatistics:
+        old_sign = data.get("rules", 1) < 2
         measures = [
             MeasureStatistics(
                 **{
@@ -195,7 +200,8 @@ class UnitStatistics:
                         WaveChange(
                             c["wave_code"],
                             PairedChange.from_dict(
-                                c["change"], higher_is_better=m["higher_is_better"]
+                                _signed(c["change"], m["higher_is_better"], old_sign),
+                                higher_is_better=m["higher_is_better"],
                             ),
                         )
                         for c in m["changes"]
@@ -222,6 +228,13 @@ class UnitStatistics:
             measures=measures,
             n_respondents=data["n_respondents"],
         )
+
+
+def _signed(change: Mapping, higher_is_better: bool, old_sign: bool) -> Mapping:
+    """A change stored before d_z was signed "positive is better": flip it where lower is better."""
+    if not old_sign or higher_is_better or change.get("effect_size") is None:
+        return change
+    return {**change, "effect_size": -change["effect_size"]}
 
 
 def asdict_shallow(obj) -> dict:

@@ -233,3 +233,39 @@ def test_likert_figures_agree_with_scipy(pairs):
     assert [n for _v, n in later.distribution] == [
         sum(1 for _b, a in pairs if a == v) for v in range(1, 6)
     ]
+
+
+def test_an_old_snapshot_gets_d_z_signed_positive_is_better():
+    change = {"n_pairs": 4, "mean_difference": -2.25, "sd_difference": 0.5, "effect_size": -4.5}
+    change.update(ci_low=-3.05, ci_high=-1.45)
+    measure = {
+        "code": "lonely",
+        "label": "Lonely",
+        "construct": "",
+        "kind": "likert",
+        "respondent": "client",
+        "minimum": 1,
+        "maximum": 5,
+        "waves": [],
+        "changes": [{"wave_code": "final", "change": change}],
+    }
+    old = {
+        "unit_slug": "u",
+        "unit_name": "U",
+        "generated_at": "2026-01-01T00:00:00+00:00",
+        "n_respondents": 4,
+        "waves": [
+            {"code": "baseline", "label": "Baseline", "date": None, "is_baseline": True},
+            {"code": "final", "label": "Final", "date": None, "is_baseline": False},
+        ],
+        "measures": [
+            {**measure, "higher_is_better": False},
+            {**measure, "code": "happy", "higher_is_better": True},
+        ],
+    }
+    stats = UnitStatistics.from_dict(old)
+    assert stats.measure("lonely").change_to("final").effect_size == 4.5  # lower is better
+    assert stats.measure("lonely").change_to("final").direction == IMPROVED
+    assert stats.measure("happy").change_to("final").effect_size == -4.5
+    # Stored now (rules 2), read back as it is.
+    assert UnitStatistics.from_dict(stats.to_dict()) == stats
