@@ -132,6 +132,14 @@ def test_yes_no_change_by_hand():
     assert change.ci_excludes_zero == (change.ci_low > 0)
 
 
+def test_yes_no_where_nobody_changed_and_the_answers_correlate_fully():
+    """2 yes -> yes, 2 no -> no: Newcombe's interval has width 0 (phi = 1); not shown."""
+    change = paired_yesno_change([1, 1, 0, 0], [1, 1, 0, 0])
+    assert change.mean_difference == 0 and change.p_value == 1.0
+    assert change.ci_low is None and not change.ci_excludes_zero
+    assert change.direction == NO_CLEAR_CHANGE
+
+
 def test_yes_no_with_no_discordant_pairs():
     change = paired_yesno_change([1, 0, 1, 0], [1, 0, 1, 0])
     assert change.mean_difference == 0 and change.p_value == 1.0
@@ -181,6 +189,11 @@ def test_yes_no_change_agrees_with_a_recomputation(pairs, higher_is_better):
         assert change.ci_low is None and change.direction == NO_CLEAR_CHANGE
         return
     low, high = _newcombe(a, b, c, d)
+    if high - low < 1e-12:
+        # Every pair the same answer twice and the correlation 1: an interval of width 0,
+        # which is no evidence (as a t interval without spread): none shown, no mark.
+        assert change.ci_low is None and change.direction == NO_CLEAR_CHANGE
+        return
     assert change.ci_low == pytest.approx(low, abs=1e-9)
     assert change.ci_high == pytest.approx(high, abs=1e-9)
     assert change.ci_low <= change.mean_difference <= change.ci_high
