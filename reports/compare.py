@@ -45,11 +45,16 @@ def _measure_rows(stats: dict | None, unit_name: str) -> dict:
             for figure, label in FIGURES.items():
                 key = (unit_name, m["code"], w["wave_code"], figure)
                 rows[key] = (what, wave, label, w["stats"].get(figure))
+        # Before rules 2, d_z was later - baseline; now positive means better.
+        flip = stats.get("rules", 1) < 2 and not m.get("higher_is_better", True)
         for c in m.get("changes", []):
             wave = waves.get(c["wave_code"], c["wave_code"])
             for figure, label in CHANGE_FIGURES.items():
                 key = (unit_name, m["code"], c["wave_code"], f"change.{figure}")
-                rows[key] = (what, wave, label, c["change"].get(figure))
+                value = c["change"].get(figure)
+                if flip and figure == "effect_size" and value is not None:
+                    value = -value
+                rows[key] = (what, wave, label, value)
     return rows
 
 

@@ -21,7 +21,7 @@ from units.models import Role
 
 from .models import Kind
 
-# Which waves a report kind looks at (in wave order, the baseline first).
+# Which kinds of wave a report kind looks at (in time, as the statistics page).
 WAVES_FOR_KIND = {
     Kind.BASELINE: {"baseline"},
     Kind.INTERMEDIARY: {"baseline", "intermediary"},
@@ -72,23 +72,20 @@ def statistics_view(data: dict | None, kind: str, *, charts: bool = True) -> dic
 
     stats = UnitStatistics.from_dict(data)
     wanted = WAVES_FOR_KIND.get(kind)
-    waves = [w for w in stats.waves if wanted is None or w.code in wanted]
+    waves = [w for w in stats.waves if wanted is None or w.kind in wanted]
     codes = {w.code for w in waves}
     measures = []
     for m in stats.measures:
         if m.is_text:
             continue
         per_wave = [(w, m.for_wave(w.code)) for w in waves if m.for_wave(w.code) is not None]
-        changes = [
-            (next((w for w in waves if w.code == c.wave_code), None), c.change)
-            for c in m.changes
-            if c.wave_code in codes
-        ]
+        changes = [(stats.wave(c.wave_code), c.change) for c in m.changes if c.wave_code in codes]
         measures.append(
             {
                 "m": m,
                 "per_wave": per_wave,
-                "changes": [(w, c) for w, c in changes if w is not None],
+                "changes": changes,
+                "marked": any(c.ci_excludes_zero for _w, c in changes),
                 "chart": _chart(m, waves) if charts and m.has_data else None,
             }
         )
@@ -101,26 +98,35 @@ def statistics_view(data: dict | None, kind: str, *, charts: bool = True) -> dic
 
 
 def final_changes(data: dict | None) -> list[dict]:
-    """Baseline -> final for every quantitative measure (the final report's summary)."""
+    """Baseline -> the (latest) final wave for every quantitative measure (the final
+    report's summary); no rows when the unit has no final wave after its baseline."""
     if not data:
         return []
+    from research.programme import span_label
     from research.statistics import UnitStatistics
 
     stats = UnitStatistics.from_dict(data)
+    baseline, final = stats.baseline, stats.last_wave_of_kind("final")
+    if baseline is None or final is None:
+        return []
     rows = []
     for m in stats.measures:
         if m.is_text:
             continue
-        change = next((c.change for c in m.changes if c.wave_code == "final"), None)
         rows.append(
             {
                 "m": m,
-                "baseline": m.for_wave("baseline"),
-                "final": m.for_wave("final"),
-                "change": change,
+                "baseline": m.for_wave(baseline.code),
+                "final": m.for_wave(final.code),
+                "change": m.change_to(final.code),
+                "span": span_label("final"),
             }
         )
     return rows
+
+
+def any_marked(rows, key="change") -> bool:
+    return any(r[key] is not None and r[key].ci_excludes_zero for r in rows)
 
 
 # --- Unit report ---------------------------------------------------------------------
@@ -314,6 +320,7 @@ def unit_context(kind: str, snap: dict) -> dict:
             {**d, "date": parse_date(d["date"])} for d in products["disseminations"]
         ]
         context["final_changes"] = final_changes(snap["statistics"])
+        context["final_changes_marked"] = any_marked(context["final_changes"])
     return context
 
 
@@ -321,6 +328,7 @@ def unit_context(kind: str, snap: dict) -> dict:
 
 
 def comparison_context(snap: dict) -> dict:
+    from research.programme import comparable_changes, span_label
     from research.statistics import UnitStatistics
 
     units = []
@@ -337,17 +345,26 @@ def comparison_context(snap: dict) -> dict:
         for m in stats.measures if stats else []:
             if m.is_text or not m.has_data:
                 continue
-            entry = by_code.setdefault(m.code, {"code": m.code, "label": m.label, "cells": {}})
-            latest = next((c for c in reversed(m.changes) if c.change.n_pairs), None)
-            entry["cells"][row["unit"]["slug"]] = {
-                "baseline": m.for_wave("baseline"),
-                "latest_wave": next(
-                    (w.label for w in stats.waves if latest and w.code == latest.wave_code), None
-                ),
-                "change": latest.change if latest else None,
-            }
+            entry = by_code.setdefault(
+                m.code, {"code": m.code, "label": m.label, "cells": {}, "entries": []}
+            )
+            entry["entries"].append((row["unit"]["slug"], stats, m))
     measures = []
     for entry in by_code.values():
+        entries = entry.pop("entries")
+        span, changes = comparable_changes([(s, m) for _slug, s, m in entries])
+        for (slug, s, m), change in zip(entries, changes, strict=True):
+            wave = s.wave(change.wave_code) if change else None
+            entry["cells"][slug] = {
+                "baseline": m.for_wave(s.baseline.code) if s.baseline else None,
+                "latest_wave": wave.display_label if wave else None,
+                "span": span_label(wave.kind) if wave else "",
+                "change": change.change if change else None,
+                "m": m,
+            }
+        entry["span"] = span
+        entry["scales_differ"] = len({(m.kind, m.minimum, m.maximum) for _sl, _s, m in entries}) > 1
+        entry["marked"] = any(c and c.change.ci_excludes_zero for c in changes)
         entry["rows"] = [(u, entry["cells"].get(u["unit"]["slug"])) for u in units]
         measures.append(entry)
     factor_labels = {"contextual": gettext("Contextual"), "common": gettext("Common")}
@@ -371,6 +388,7 @@ def comparison_context(snap: dict) -> dict:
         "programme": snap["programme"],
         "units": units,
         "measures": measures,
+        "marked": any(e["marked"] for e in measures),
         "factor_rows": factor_rows,
         "programme_themes": [
             {**t, "factor_label": factor_labels.get(t["factor"], "")}

@@ -18,11 +18,13 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from .statistics import MeasureStatistics, WaveInfo
+from .statistics import MIN_PAIRS, MeasureStatistics, WaveInfo
 from .templatetags.research_format import num2, pct
 
-WIDTH, HEIGHT = 360, 220
-LEFT, RIGHT, TOP, BOTTOM = 46, 14, 16, 46
+WIDTH, HEIGHT = 360, 232
+LEFT, RIGHT, TOP, BOTTOM = 46, 14, 16, 58
+# With more waves than this the wave labels take two rows, so that they do not overlap.
+ONE_ROW_OF_LABELS = 4
 INK = "#212529"
 BRAND = "#1d4e5f"
 GRID = "#dee2e6"
@@ -143,15 +145,21 @@ def measure_chart_svg(
         f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" '
         f'stroke="{INK}" stroke-width="1"/>'
     )
+    staggered = len(waves) > ONE_ROW_OF_LABELS
     for i, wave in enumerate(waves):
+        y = TOP + plot_h + 14 + (12 if staggered and i % 2 else 0)
         parts.append(
-            f'<text x="{_fmt(x_of(i))}" y="{TOP + plot_h + 16}" text-anchor="middle" '
-            f'font-size="12" fill="{INK}" {FONT}>{escape(wave.display_label)}</text>'
+            f'<text x="{_fmt(x_of(i))}" y="{y}" text-anchor="middle" '
+            f'font-size="{10 if staggered else 12}" fill="{INK}" {FONT}>'
+            f"{escape(wave.display_label)}</text>"
         )
 
-    # The line through the points, the error bars, then the points on top.
-    if len(points) > 1:
-        coords = " ".join(f"{_fmt(x_of(i))},{_fmt(y_of(v))}" for i, _w, v, _l, _h, _n in points)
+    # The line through the points, the error bars, then the points on top. A wave with
+    # fewer than MIN_PAIRS values is drawn hollow and left off the line: one person's
+    # answer is not a trend.
+    solid = [p for p in points if p[5] >= MIN_PAIRS]
+    if len(solid) > 1:
+        coords = " ".join(f"{_fmt(x_of(i))},{_fmt(y_of(v))}" for i, _w, v, _l, _h, _n in solid)
         parts.append(f'<polyline points="{coords}" fill="none" stroke="{BRAND}" stroke-width="2"/>')
     for i, wave, value, low, high, n in points:
         x = _fmt(x_of(i))
@@ -168,11 +176,12 @@ def measure_chart_svg(
         shown = pct(value) if yesno else num2(value)
         parts.append(
             f'<circle class="chart-point" cx="{x}" cy="{_fmt(y_of(value))}" r="4.5" '
-            f'fill="{BRAND}" stroke="#ffffff" stroke-width="1.5">'
+            f'fill="{BRAND if n >= MIN_PAIRS else "#ffffff"}" stroke="{BRAND}" stroke-width="1.5">'
             f"<title>{escape(wave.display_label)}: {escape(shown)} (n={n})</title></circle>"
         )
         parts.append(
-            f'<text x="{x}" y="{TOP + plot_h + 32}" text-anchor="middle" font-size="11" '
+            f'<text x="{x}" y="{TOP + plot_h + (44 if staggered else 32)}" text-anchor="middle" '
+            f'font-size="{10 if staggered else 11}" '
             f'fill="{INK}" {FONT}>{escape(shown)}</text>'
         )
     if not points:

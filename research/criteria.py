@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from phases.criteria import criterion
 from units.choices import Phase
 
-from .models import Observation, Wave
+from .models import Observation, WaveKind
 
 
 @criterion(
@@ -15,5 +15,5 @@ from .models import Observation, Wave
     order=50,
 )
 def baseline_wave_has_data(unit):
-    """One query: is there any value in the unit's baseline wave?"""
-    return Observation.objects.filter(unit=unit, wave__code=Wave.BASELINE).exists()
+    """One query: is there any value in the unit's baseline wave (the wave of kind baseline)?"""
+    return Observation.objects.filter(unit=unit, wave__kind=WaveKind.BASELINE).exists()

@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import Measure, Wave
+from .models import Measure, Wave, WaveKind
 from .services.codebook import MEASURE_FIELDS
 
 DATA_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx")
@@ -82,7 +82,7 @@ class ImportForm(UploadForm):
 
     def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["wave"].queryset = Wave.objects.filter(unit=unit).order_by("order", "code")
+        self.fields["wave"].queryset = Wave.objects.filter(unit=unit).in_time()
         self.fields["file"].label = _("Data file")
         self.fields["file"].help_text = _(
             "Wide: a “respondent” column, then one column per measure code. Long: the columns "
@@ -91,27 +91,41 @@ class ImportForm(UploadForm):
         self.helper = _helper(_("Check the file"))
 
 
-class WaveForm(forms.ModelForm):
+class _WaveKindMixin:
+    """The kind may be left out (a form posted by a script): a new wave is then an
+    intermediary one, an existing wave keeps its kind."""
+
+    def _kind_optional(self):
+        self.fields["kind"].required = False
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or self.instance.kind or WaveKind.INTERMEDIARY
+
+
+class WaveForm(_WaveKindMixin, forms.ModelForm):
     class Meta:
         model = Wave
-        fields = ["code", "label", "date"]
+        fields = ["code", "label", "kind", "date"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._kind_optional()
         self.helper = _helper(_("Add wave"))
 
     def validate_unique(self):
         """Checked by the service (codes are unique per unit, case-insensitive)."""
 
 
-class WaveEditForm(forms.ModelForm):
+class WaveEditForm(_WaveKindMixin, forms.ModelForm):
     class Meta:
         model = Wave
-        fields = ["label", "date"]
+        fields = ["label", "kind", "date"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._kind_optional()
+        self.fields["kind"].help_text = ""  # said once, above the table
         self.helper = _helper(_("Save"))
         self.helper.form_class = "row g-2 align-items-end"

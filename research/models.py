@@ -2,11 +2,15 @@
 their history, the imports that wrote them, and qualitative material with
 coded fragments.
 
-Waves: every unit has ``baseline``, ``intermediary`` and ``final``. They are
-made with the unit (``research.services.waves.waves_ensure_defaults``, registered
-in research/apps.py as a unit-created hook that ``units.services.unit_create``
-runs); migration 0005 gave them to the units that existed before. Pages only read
-them (``research.selectors.unit_waves``).
+Waves: every unit has ``baseline``, ``intermediary`` and ``final`` (each with that
+kind; a researcher adds pilots, more intermediary waves, follow-ups). Waves are read
+in time: by date, then by the position the researcher can change
+(``Wave.objects.in_time()``); change runs from the baseline to the later waves
+(``research.statistics``). The default waves are made with the unit
+(``research.services.waves.waves_ensure_defaults``, registered in research/apps.py
+as a unit-created hook that ``units.services.unit_create`` runs); migration 0005
+gave them to the units that existed before, 0006 their kinds. Pages only read them
+(``research.selectors.unit_waves``).
 """
 
 from django.conf import settings
@@ -137,8 +141,28 @@ class Measure(models.Model):
             raise ValidationError(errors)
 
 
+class WaveKind(models.TextChoices):
+    """Where a wave stands in the design; "change" runs from the baseline to later waves."""
+
+    PILOT = "pilot", _("Pilot")
+    BASELINE = "baseline", _("Baseline")
+    INTERMEDIARY = "intermediary", _("Intermediary")
+    FINAL = "final", _("Final")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+
+
+class WaveQuerySet(models.QuerySet):
+    def in_time(self):
+        """By date (waves without a date after the dated ones), then by position."""
+        return self.order_by(models.F("date").asc(nulls_last=True), "order", "code")
+
+
 class Wave(models.Model):
-    """A moment of measurement: baseline, intermediary, final, or one a researcher adds."""
+    """A moment of measurement: baseline, intermediary, final, or one a researcher adds.
+
+    Waves are read in time (``Wave.objects.in_time()``): by date, then by ``order``,
+    the position a researcher can change among waves with the same (or no) date.
+    """
 
     BASELINE = "baseline"
     INTERMEDIARY = "intermediary"
@@ -155,13 +179,22 @@ class Wave(models.Model):
     )
     code = models.CharField(_("code"), max_length=40, validators=[wave_code_validator])
     label = models.CharField(_("label"), max_length=100)
+    kind = models.CharField(
+        _("kind"),
+        max_length=12,
+        choices=WaveKind.choices,
+        default=WaveKind.INTERMEDIARY,
+        help_text=_("Change is measured from the baseline to every later wave."),
+    )
     date = models.DateField(_("date"), null=True, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
+
+    objects = WaveQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("wave")
         verbose_name_plural = _("waves")
-        ordering = ["unit", "order", "date", "code"]
+        ordering = [models.F("date").asc(nulls_last=True), "order", "code"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "code"], name="wave_code_unique_in_unit"),
         ]

@@ -20,7 +20,7 @@ from .sources import SOURCE_KINDS, Source, SourceKind, kind_for_model, source_ti
 
 def unit_waves(unit) -> list[Wave]:
     """The unit's waves in order (a unit gets its three default waves when it is created)."""
-    return list(Wave.objects.filter(unit=unit).order_by("order", "date", "code"))
+    return list(Wave.objects.filter(unit=unit).in_time())
 
 
 def unit_measures(unit) -> list[Measure]:

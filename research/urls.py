@@ -20,6 +20,8 @@ urlpatterns = [
     path("codebook/<int:pk>/delete/", codebook.measure_remove, name="measure_delete"),
     path("waves/", waves.waves, name="waves"),
     path("waves/<int:pk>/edit/", waves.wave_edit, name="wave_edit"),
+    path("waves/<int:pk>/move/", waves.wave_move_view, name="wave_move"),
+    path("waves/<int:pk>/delete/", waves.wave_remove, name="wave_delete"),
     # Data in and out
     path("import/", imports.data_import, name="import"),
     path("import/<int:pk>/", imports.import_batch, name="import_batch"),
@@ -28,6 +30,7 @@ urlpatterns = [
     path("export/", export.export, name="export"),
     # Statistics
     path("statistics/", statistics.statistics, name="statistics"),
+    path("statistics/how-we-compute/", statistics.method, name="method"),
     # Material and coding
     path("materials/", coding.materials, name="materials"),
     path("materials/add/", coding.material_add, name="material_add"),

@@ -234,6 +234,13 @@ EXPECTED: dict[str, Url] = {
     "research:wave_edit": Url(
         NOT_ALLOWED, Perm.MANAGE_RESEARCH, unit_kwargs(pk=lambda w: _wave(w).pk)
     ),
+    "research:wave_move": Url(
+        NOT_ALLOWED, Perm.MANAGE_RESEARCH, unit_kwargs(pk=lambda w: _wave(w).pk)
+    ),
+    # GET: the confirmation; POST: deletes the wave (it has no data), rolled back after.
+    "research:wave_delete": Url(
+        Perm.MANAGE_RESEARCH, Perm.MANAGE_RESEARCH, unit_kwargs(pk=lambda w: _wave(w).pk)
+    ),
     "research:import": Url(Perm.MANAGE_RESEARCH, Perm.MANAGE_RESEARCH),
     "research:import_batch": Url(
         Perm.MANAGE_RESEARCH, NOT_ALLOWED, unit_kwargs(pk=lambda w: _import_batch(w).pk)
@@ -247,6 +254,7 @@ EXPECTED: dict[str, Url] = {
     "research:export": Url(Perm.MANAGE_RESEARCH, NOT_ALLOWED, notes="a download"),
     # research: the analysis half (statistics, material, coding, themes, programme comparison)
     "research:statistics": Url(Perm.VIEW_RESEARCH, NOT_ALLOWED),
+    "research:method": Url(Perm.VIEW_RESEARCH, NOT_ALLOWED, notes="the 'How we compute' page"),
     "research:materials": Url(Perm.VIEW_RESEARCH, NOT_ALLOWED),
     "research:material_add": Url(Perm.MANAGE_RESEARCH, Perm.MANAGE_RESEARCH),
     "research:material_edit": Url(

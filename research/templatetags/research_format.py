@@ -53,3 +53,37 @@ def signed2(value, decimals=2):
         return MISSING
     text = num2(number, decimals)
     return f"+{text}" if round(number, int(decimals)) > 0 else text
+
+
+@register.filter
+def pvalue(value):
+    """A p value with three decimals in the active language; "< 0,001" below that."""
+    number = _finite(value)
+    if number is None:
+        return MISSING
+    if number < 0.001:
+        return f"< {num2(0.001, 3)}"
+    return num2(number, 3)
+
+
+@register.filter
+def signed_pct(value, decimals=1):
+    """A difference of proportions in percentage points, with its sign: 0.25 -> "+25,0%"."""
+    number = _finite(value)
+    if number is None:
+        return MISSING
+    text = pct(number, decimals)
+    return f"+{text}" if round(number * 100, int(decimals)) > 0 else text
+
+
+@register.filter
+def parse_iso(value):
+    """An ISO date string (as the statistics store it) as a date, for the date filter."""
+    from datetime import date
+
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None

@@ -1,4 +1,5 @@
-"""The statistics page of a unit: tables and charts per measure."""
+"""The statistics page of a unit (tables and charts per measure) and the page that says
+how the figures are computed."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
@@ -7,19 +8,30 @@ from django.views.decorators.http import require_GET
 from units.access import Perm, get_unit_access
 
 from ..charts import measure_chart_svg
-from ..statistics import unit_statistics
+from ..statistics import MIN_PAIRS, likert_points, unit_statistics
+
+WAVES_BESIDE_CHART = 4
+
+
+def likert_distribution(m, waves) -> list[tuple[float, list[int]]]:
+    """[(point of the scale, [count in each wave])], or [] when the measure has none."""
+    points = likert_points(m.minimum, m.maximum) if m.is_likert else None
+    if not points:
+        return []
+    per_wave = [dict(map(tuple, (m.for_wave(w.code).distribution or []))) for w in waves]
+    return [(p, [counts.get(p, 0) for counts in per_wave]) for p in points]
 
 
 def _measure_items(stats) -> list[dict]:
-    """Per measure: its statistics, its chart, its figures per wave and its changes,
-    each with the wave it belongs to."""
-    wave_of = {w.code: w for w in stats.waves}
+    """Per measure: its statistics, its chart, its figures per wave, its Likert
+    distribution and its changes, each with the wave it belongs to."""
     return [
         {
             "stats": m,
             "chart": None if m.is_text or not m.has_data else measure_chart_svg(m, stats.waves),
             "rows": [(w, m.for_wave(w.code)) for w in stats.waves],
-            "changes": [(wave_of[c.wave_code], c.change) for c in m.changes],
+            "distribution": likert_distribution(m, stats.waves),
+            "changes": [(stats.wave(c.wave_code), c.change) for c in m.changes],
         }
         for m in stats.measures
     ]
@@ -38,5 +50,19 @@ def statistics(request, slug):
             "access": access,
             "stats": stats,
             "measures": _measure_items(stats),
+            # Many waves: the tables take the full width, the chart goes below them.
+            "wide": len(stats.waves) > WAVES_BESIDE_CHART,
         },
+    )
+
+
+@login_required
+@require_GET
+def method(request, slug):
+    """How we compute: what the statistics page and the reports show, and when not."""
+    access = get_unit_access(request.user, slug, Perm.VIEW_RESEARCH)
+    return render(
+        request,
+        "research/method.html",
+        {"unit": access.unit, "access": access, "min_pairs": MIN_PAIRS},
     )

@@ -43,8 +43,8 @@ def _programme(db):
     _code(units[2], ThemeFactory(unit=units[2], name="Shared office"))
     for i, u in enumerate(units):
         m = make_measure(u, "lonely", label="Loneliness", higher_is_better=False)
-        add_values(u, m, "baseline", {"a": 4, "b": 4 + i})
-        add_values(u, m, "final", {"a": 3, "b": 2})
+        add_values(u, m, "baseline", {"a": 4, "b": 4 + i, "c": 5, "d": 5})
+        add_values(u, m, "final", {"a": 3, "b": 2, "c": 3, "d": 2})
     make_measure(units[0], "only_alpha")
     return programme, units
 
@@ -66,7 +66,7 @@ def test_measures_side_by_side_by_code(db):
     data = programme_comparison(UserFactory(is_staff=True), programme)
     lonely = next(m for m in data.measures if m.code == "lonely")
     assert [r.unit.name for r in lonely.rows] == ["Alpha", "Beta", "Gamma"]
-    assert [r.cells[0].mean for r in lonely.rows] == [4, 4.5, 5]
+    assert [r.cells[0].mean for r in lonely.rows] == [4.5, 4.75, 5]
     assert data.measures[0].code == "lonely"  # shared by most units first
     only = next(m for m in data.measures if m.code == "only_alpha")
     assert len(only.rows) == 1

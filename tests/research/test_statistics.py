@@ -14,6 +14,7 @@ from scipy import stats as scipy_stats
 from research.charts import measure_chart_svg
 from research.statistics import (
     IMPROVED,
+    NO_CLEAR_CHANGE,
     UNCHANGED,
     WORSENED,
     Descriptives,
@@ -119,11 +120,19 @@ def test_paired_change_textbook_example():
 def test_direction_follows_higher_is_better():
     before = {"a": 5, "b": 6, "c": 7}
     after = {"a": 3, "b": 5, "c": 4}
-    assert paired_change(before, after, higher_is_better=True).direction == WORSENED
+    # differences -2, -1, -3: mean -2, SD 1, 95% CI -2 +- 4.303 / sqrt(3) = -4.48 to 0.48
+    assert paired_change(before, after, higher_is_better=True).direction == NO_CLEAR_CHANGE
+    before = {"a": 5, "b": 6, "c": 7, "d": 6}
+    after = {"a": 3, "b": 4, "c": 4, "d": 4}  # -2, -2, -3, -2: CI -2.25 +- 0.80
+    higher = paired_change(before, after, higher_is_better=True)
+    assert higher.direction == WORSENED and higher.improved is False
+    assert higher.effect_size == pytest.approx(-2.25 / 0.5)  # negative: worse
     lower_is_better = paired_change(before, after, higher_is_better=False)
     assert lower_is_better.direction == IMPROVED and lower_is_better.improved is True
+    assert lower_is_better.effect_size == pytest.approx(2.25 / 0.5)  # positive: better
+    assert lower_is_better.mean_difference == -2.25  # the difference keeps its own sign
     same = paired_change({"a": 1, "b": 2}, {"a": 2, "b": 1})
-    assert same.direction == UNCHANGED and same.improved is None
+    assert same.direction == UNCHANGED == NO_CLEAR_CHANGE and same.improved is None
 
 
 def test_paired_change_with_fewer_than_two_pairs():
@@ -140,7 +149,10 @@ def test_paired_change_without_spread_has_no_effect_size():
     assert change.mean_difference == 1
     assert change.sd_difference == 0
     assert change.effect_size is None  # no division by zero
-    assert change.ci_low == change.ci_high == 1
+    # A zero-width interval is no evidence: none shown, no mark, no "improved".
+    assert change.ci_low is None and change.ci_high is None
+    assert change.no_spread and not change.ci_excludes_zero
+    assert change.direction == NO_CLEAR_CHANGE
 
 
 def test_yes_no_change_is_a_change_in_proportion():
@@ -167,9 +179,9 @@ def test_numbers_in_the_readers_language():
 # --- Charts --------------------------------------------------------------------
 
 WAVES = [
-    WaveInfo("baseline", "Baseline", "2026-01-01", True),
-    WaveInfo("intermediary", "Intermediary <mid>", None),
-    WaveInfo("final", "Final", None),
+    WaveInfo("baseline", "Baseline", "2026-01-01", True, "baseline"),
+    WaveInfo("intermediary", "Intermediary <mid>", None, kind="intermediary", is_later=True),
+    WaveInfo("final", "Final", None, kind="final", is_later=True),
 ]
 
 
@@ -272,20 +284,25 @@ def test_paired_change_agrees_with_scipy_for_any_data(pairs, higher_is_better):
         assert change.mean_difference is None
         return
     assert change.mean_difference == pytest.approx(py_stats.mean(diffs))
-    if len(pairs) < 2:
+    if len(pairs) < 3:
         assert change.ci_low is None and change.effect_size is None
+        assert change.direction == NO_CLEAR_CHANGE and not change.ci_excludes_zero
         return
     sd = py_stats.stdev(diffs)
     if sd == 0:
-        assert change.effect_size is None
-        assert change.ci_low == change.ci_high == pytest.approx(py_stats.mean(diffs))
+        assert change.effect_size is None and change.ci_low is None
+        assert change.direction == NO_CLEAR_CHANGE and not change.ci_excludes_zero
         return
     result = scipy_stats.ttest_rel([a for _b, a in pairs], [b for b, _a in pairs])
     interval = result.confidence_interval(0.95)
     assert change.ci_low == pytest.approx(interval.low)
     assert change.ci_high == pytest.approx(interval.high)
-    assert change.effect_size == pytest.approx(py_stats.mean(diffs) / sd)
-    expected = "unchanged" if sum(diffs) == 0 else None
-    if expected is None:
+    sign = 1 if higher_is_better else -1
+    assert change.effect_size == pytest.approx(sign * py_stats.mean(diffs) / sd)
+    assert change.p_value == pytest.approx(result.pvalue)
+    if interval.low > 0 or interval.high < 0:
         expected = IMPROVED if (py_stats.mean(diffs) > 0) == higher_is_better else WORSENED
+    else:
+        expected = NO_CLEAR_CHANGE
     assert change.direction == expected
+    assert change.ci_excludes_zero == (expected != NO_CLEAR_CHANGE)

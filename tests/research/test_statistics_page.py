@@ -46,7 +46,7 @@ def test_unit_statistics_matches_the_observations(unit):
     final_change = next(c.change for c in well.changes if c.wave_code == "final")
     assert final_change.n_pairs == 3  # a, b, c: e has no baseline
     assert final_change.mean_difference == pytest.approx(2)  # (2 + 1 + 3) / 3
-    assert final_change.direction == "improved"
+    assert final_change.direction == "no_clear_change"  # 2 +- 2.48 includes 0
     network = stats.measure("has_network")
     assert network.for_wave("baseline").proportion == pytest.approx(1 / 3)
     assert network.for_wave("final").count_yes == 3
@@ -56,14 +56,14 @@ def test_unit_statistics_matches_the_observations(unit):
 
 def test_researcher_sees_tables_and_charts(client_for, researcher, unit):
     m = make_measure(unit, "wellbeing", label="Wellbeing", minimum=0, maximum=10)
-    add_values(unit, m, "baseline", {"a": 4, "b": 6, "c": 5})
-    add_values(unit, m, "final", {"a": 6, "b": 7, "c": 8})
+    add_values(unit, m, "baseline", {"a": 4, "b": 6, "c": 5, "d": 3})
+    add_values(unit, m, "final", {"a": 6, "b": 8, "c": 8, "d": 5})
     response = client_for(researcher).get(_url(unit))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Wellbeing" in html
-    assert "5.00" in html and "7.00" in html  # means at baseline and final
-    assert "+2.00" in html  # mean difference
+    assert "4.50" in html and "6.75" in html  # means at baseline and final
+    assert "+2.25" in html  # mean difference: 2, 2, 3, 2; 95% CI 1.45 to 3.05
     assert "improved" in html
     svg = html[html.index("<svg") : html.index("</svg>") + 6]
     ET.fromstring(svg)

@@ -1,0 +1,474 @@
+"""The statistics of a unit: every measure in every wave, and the changes from the baseline.
+
+``unit_statistics(unit)`` gathers the figures into one :class:`UnitStatistics`,
+which is what the statistics page shows and the PDF reports print, and what a
+report stores (``to_dict()``) as the data it was made from.
+
+Waves are in time (``Wave.objects.in_time()``: by date, then position). The
+baseline is the first wave of kind "baseline" (or, in a unit without one, the
+first wave); "change" runs from it to every wave after it in time. A wave before
+the baseline (a pilot) has its descriptives but is never a "later" wave.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+
+import numpy as np
+
+from .figures import (
+    Descriptives,
+    PairedChange,
+    describe,
+    describe_likert,
+    describe_yesno,
+    paired_change_from_differences,
+    paired_yesno_change,
+)
+
+RULES = 2  # what a stored UnitStatistics means; see UnitStatistics.rules
+
+# Kinds of the default wave codes, for snapshots stored before waves had a kind.
+KIND_OF_CODE = {"baseline": "baseline", "intermediary": "intermediary", "final": "final"}
+
+
+@dataclass(frozen=True)
+class WaveInfo:
+    """A measurement wave as the statistics show it, in time order.
+
+    ``is_baseline``: the wave changes are measured from; ``is_later``: after the
+    baseline in time, so a change is computed to it. ``kind`` is the wave's kind
+    (pilot, baseline, intermediary, final, follow_up).
+    """
+
+    code: str
+    label: str
+    date: str | None  # ISO date, so that the structure serialises as it is
+    is_baseline: bool = False
+    kind: str = ""
+    is_later: bool = False
+
+    @property
+    def display_label(self) -> str:
+        """The label in the active language: the default waves' labels are stored in
+        the language they were created in, and translated when shown."""
+        from django.utils.translation import gettext
+
+        return gettext(self.label) if self.label else self.code
+
+    @property
+    def kind_label(self) -> str:
+        from research.models import WaveKind
+
+        try:
+            return str(WaveKind(self.kind).label)
+        except ValueError:
+            return ""
+
+
+@dataclass(frozen=True)
+class WaveDescriptives:
+    """The descriptives of one measure in one wave."""
+
+    wave_code: str
+    stats: Descriptives
+
+
+@dataclass(frozen=True)
+class WaveChange:
+    """The paired change of one measure from the baseline to one later wave."""
+
+    wave_code: str
+    change: PairedChange
+
+
+@dataclass(frozen=True)
+class MeasureStatistics:
+    """Everything computed for one measure: per wave, and the changes from the baseline.
+
+    ``kind`` is the measure type: "numeric", "likert", "yesno" or "text". Text
+    measures get only their n per wave and no changes. ``changes`` are in time
+    order, one per wave after the baseline.
+    """
+
+    code: str
+    label: str
+    construct: str
+    kind: str
+    higher_is_better: bool
+    respondent: str
+    minimum: float | None
+    maximum: float | None
+    waves: list[WaveDescriptives] = field(default_factory=list)
+    changes: list[WaveChange] = field(default_factory=list)
+
+    @property
+    def is_yesno(self) -> bool:
+        return self.kind == "yesno"
+
+    @property
+    def is_likert(self) -> bool:
+        return self.kind == "likert"
+
+    @property
+    def is_text(self) -> bool:
+        return self.kind == "text"
+
+    @property
+    def has_data(self) -> bool:
+        return any(w.stats.n for w in self.waves)
+
+    def for_wave(self, code: str) -> Descriptives | None:
+        return next((w.stats for w in self.waves if w.wave_code == code), None)
+
+    def change_to(self, code: str) -> PairedChange | None:
+        return next((c.change for c in self.changes if c.wave_code == code), None)
+
+    @property
+    def latest_change(self) -> WaveChange | None:
+        """The change from the baseline to the latest wave in time that has pairs."""
+        return next((c for c in reversed(self.changes) if c.change.n_pairs), None)
+
+    @property
+    def marked(self) -> bool:
+        """Whether any change carries the mark (its interval excludes 0)."""
+        return any(c.change.ci_excludes_zero for c in self.changes)
+
+
+@dataclass(frozen=True)
+class UnitStatistics:
+    """The statistics of one unit: its waves, and per measure the descriptives and changes.
+
+    This is what the statistics page shows and the PDF reports print, so that
+    the numbers on screen and on paper are the same. ``to_dict()`` gives plain
+    JSON-compatible data (stored with a report as the data it was made from);
+    ``from_dict()`` reads it back (also what older versions stored).
+    """
+
+    unit_slug: str
+    unit_name: str
+    generated_at: str  # ISO datetime
+    waves: list[WaveInfo]
+    measures: list[MeasureStatistics]
+    n_respondents: int
+    # 2: d_z is signed so that positive means better (version 1 stored later - baseline).
+    rules: int = RULES
+
+    @property
+    def baseline(self) -> WaveInfo | None:
+        return next((w for w in self.waves if w.is_baseline), None)
+
+    @property
+    def later_waves(self) -> list[WaveInfo]:
+        return [w for w in self.waves if w.is_later]
+
+    def wave(self, code: str) -> WaveInfo | None:
+        return next((w for w in self.waves if w.code == code), None)
+
+    def last_wave_of_kind(self, kind: str) -> WaveInfo | None:
+        """The latest wave of this kind after the baseline, or None."""
+        return next((w for w in reversed(self.later_waves) if w.kind == kind), None)
+
+    @property
+    def has_data(self) -> bool:
+        return any(m.has_data for m in self.measures)
+
+    @property
+    def marked(self) -> bool:
+        return any(m.marked for m in self.measures)
+
+    def measure(self, code: str) -> MeasureStatistics | None:
+        return next((m for m in self.measures if m.code == code), None)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> UnitStatistics:
+        old_sign = data.get("rules", 1) < 2
+        measures = [
+            MeasureStatistics(
+                **{
+                    **m,
+                    "waves": [
+                        WaveDescriptives(w["wave_code"], Descriptives.from_dict(w["stats"]))
+                        for w in m["waves"]
+                    ],
+                    "changes": [
+                        WaveChange(
+                            c["wave_code"],
+                            PairedChange.from_dict(
+                                _signed(c["change"], m["higher_is_better"], old_sign),
+                                higher_is_better=m["higher_is_better"],
+                            ),
+                        )
+                        for c in m["changes"]
+                    ],
+                }
+            )
+            for m in data["measures"]
+        ]
+        waves = _waves_from_dict(data["waves"])
+        later = {w.code for w in waves if w.is_later}
+        # A change stored to a wave that is not later (a pilot listed after the baseline by
+        # an older version) is not a change from the baseline: leave it out.
+        measures = [
+            MeasureStatistics(
+                **{**asdict_shallow(m), "changes": [c for c in m.changes if c.wave_code in later]}
+            )
+            for m in measures
+        ]
+        return cls(
+            unit_slug=data["unit_slug"],
+            unit_name=data["unit_name"],
+            generated_at=data["generated_at"],
+            waves=waves,
+            measures=measures,
+            n_respondents=data["n_respondents"],
+        )
+
+
+def _signed(change: Mapping, higher_is_better: bool, old_sign: bool) -> Mapping:
+    """A change stored before d_z was signed "positive is better": flip it where lower is better."""
+    if not old_sign or higher_is_better or change.get("effect_size") is None:
+        return change
+    return {**change, "effect_size": -change["effect_size"]}
+
+
+def asdict_shallow(obj) -> dict:
+    return {name: getattr(obj, name) for name in obj.__dataclass_fields__}
+
+
+def _waves_from_dict(rows) -> list[WaveInfo]:
+    """Waves as stored; those stored before waves had a kind get it from their code,
+    and those before ``is_later`` was stored are later when they come after the baseline."""
+    waves = []
+    seen_baseline = False
+    for w in rows:
+        kind = w["kind"] if "kind" in w else KIND_OF_CODE.get(w["code"], "intermediary")
+        is_later = w.get("is_later", seen_baseline)
+        seen_baseline = seen_baseline or w.get("is_baseline", False)
+        waves.append(
+            WaveInfo(
+                code=w["code"],
+                label=w["label"],
+                date=w.get("date"),
+                is_baseline=w.get("is_baseline", False),
+                kind=kind,
+                is_later=is_later,
+            )
+        )
+    return waves
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+CACHE_SECONDS = 24 * 3600
+
+
+def baseline_position(waves) -> int | None:
+    """The first wave in time of kind baseline; in a unit without one, the first wave."""
+    if not waves:
+        return None
+    return next((i for i, w in enumerate(waves) if w.kind == "baseline"), 0)
+
+
+def unit_statistics(unit, *, use_cache: bool = True) -> UnitStatistics:
+    """The statistics of every measure of ``unit`` in every wave, in a constant number of queries.
+
+    Queries, however many measures, waves and respondents: the waves, the
+    codebook, a version of the data (count, last id and last change of the
+    unit's observations), and - unless that version was computed before and is
+    in the cache - the numbers (one ``values_list`` over the unit's
+    observations) and the text answers. Everything else is numpy. Any change to
+    the data, the codebook or the waves gives a new version, so a cached result
+    is never stale.
+    """
+    from django.core.cache import cache
+
+    from ..selectors import unit_measures, unit_waves
+
+    waves = unit_waves(unit)
+    measures = unit_measures(unit)
+    key = _cache_key(unit, waves, measures) if use_cache else None
+    if key is not None:
+        cached = cache.get(key)
+        if cached is not None:
+            return UnitStatistics.from_dict(cached)
+    stats = _compute_statistics(unit, waves, measures)
+    if key is not None:
+        cache.set(key, stats.to_dict(), CACHE_SECONDS)
+    return stats
+
+
+def _cache_key(unit, waves, measures) -> str:
+    import hashlib
+
+    from django.db.models import Count, Max
+
+    from ..models import Observation
+
+    version = Observation.objects.filter(unit=unit).aggregate(
+        n=Count("id"), last_id=Max("id"), last_change=Max("updated_at")
+    )
+    signature = repr(
+        (
+            unit.pk,
+            unit.slug,
+            unit.name,
+            [(w.pk, w.code, w.label, w.kind, w.date, w.order) for w in waves],
+            [
+                (
+                    m.pk,
+                    m.code,
+                    m.label,
+                    m.construct,
+                    m.type,
+                    m.min_value,
+                    m.max_value,
+                    m.higher_is_better,
+                    m.respondent,
+                )
+                for m in measures
+            ],
+            sorted(version.items()),
+        )
+    )
+    return "research:unit-statistics:v2:" + hashlib.sha256(signature.encode()).hexdigest()
+
+
+def _measure_figures(measure, waves, matrix, base_pos):
+    """The descriptives per wave and the changes from the baseline of one quantitative measure."""
+    from ..models import MeasureType
+
+    kind = measure.type
+    if kind == MeasureType.YESNO:
+        summarise = describe_yesno
+    elif kind == MeasureType.LIKERT:
+
+        def summarise(values):
+            return describe_likert(values, minimum=measure.min_value, maximum=measure.max_value)
+
+    else:
+        summarise = describe
+    wave_stats = []
+    for j, wave in enumerate(waves):
+        column = matrix[:, j]
+        wave_stats.append(WaveDescriptives(wave.code, summarise(column[~np.isnan(column)])))
+    changes = []
+    if base_pos is None:
+        return wave_stats, changes
+    base = matrix[:, base_pos]
+    n_baseline = int(np.count_nonzero(~np.isnan(base)))
+    for j in range(base_pos + 1, len(waves)):
+        later = matrix[:, j]
+        both = ~np.isnan(base) & ~np.isnan(later)
+        counts = {"n_baseline": n_baseline, "n_later": int(np.count_nonzero(~np.isnan(later)))}
+        if kind == MeasureType.YESNO:
+            change = paired_yesno_change(
+                base[both], later[both], higher_is_better=measure.higher_is_better, **counts
+            )
+        else:
+            change = paired_change_from_differences(
+                later[both] - base[both],
+                higher_is_better=measure.higher_is_better,
+                likert=kind == MeasureType.LIKERT,
+                **counts,
+            )
+        changes.append(WaveChange(waves[j].code, change))
+    return wave_stats, changes
+
+
+def _compute_statistics(unit, waves, measures) -> UnitStatistics:
+    from django.db import connection
+    from django.utils import timezone
+
+    from ..models import MeasureType, Observation
+
+    base_pos = baseline_position(waves)
+
+    numbers_qs = Observation.objects.filter(unit=unit, value_numeric__isnull=False).values_list(
+        "measure_id", "wave_id", "respondent", "value_numeric"
+    )
+    # Run the queryset's own SQL on a plain cursor: for 300,000 values Django's
+    # row-by-row iteration would cost more than the query itself.
+    sql, params = numbers_qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        numbers = cursor.fetchall()
+    texts = list(
+        Observation.objects.filter(unit=unit, value_numeric__isnull=True)
+        .exclude(value_text="")
+        .values_list("measure_id", "wave_id", "respondent")
+    )
+
+    # Respondent codes become row numbers, waves column numbers.
+    respondent_row: dict[str, int] = {}
+    wave_pos = {w.pk: i for i, w in enumerate(waves)}
+    count = len(numbers)
+    r_arr = np.fromiter(
+        (respondent_row.setdefault(row[2], len(respondent_row)) for row in numbers),
+        dtype=np.int64,
+        count=count,
+    )
+    m_arr = np.fromiter((row[0] for row in numbers), dtype=np.int64, count=count)
+    w_arr = np.fromiter((wave_pos.get(row[1], -1) for row in numbers), dtype=np.int64, count=count)
+    v_arr = np.fromiter((row[3] for row in numbers), dtype=float, count=count)
+    respondent_codes = set(respondent_row)
+    respondent_codes.update(r for _m, _w, r in texts)
+
+    text_counts: dict[tuple[int, int], int] = {}
+    for m_id, w_id, _r in texts:
+        text_counts[(m_id, w_id)] = text_counts.get((m_id, w_id), 0) + 1
+
+    result = []
+    for measure in measures:
+        if measure.type == MeasureType.TEXT:
+            wave_stats = [
+                WaveDescriptives(w.code, Descriptives(n=text_counts.get((measure.pk, w.pk), 0)))
+                for w in waves
+            ]
+            changes = []
+        else:
+            # One row per respondent, one column per wave, NaN where missing.
+            matrix = np.full((len(respondent_row), len(waves)), np.nan)
+            sel = (m_arr == measure.pk) & (w_arr >= 0)
+            matrix[r_arr[sel], w_arr[sel]] = v_arr[sel]
+            wave_stats, changes = _measure_figures(measure, waves, matrix, base_pos)
+        result.append(
+            MeasureStatistics(
+                code=measure.code,
+                label=measure.label,
+                construct=measure.construct,
+                kind=str(measure.type),
+                higher_is_better=measure.higher_is_better,
+                respondent=str(measure.respondent),
+                minimum=measure.min_value,
+                maximum=measure.max_value,
+                waves=wave_stats,
+                changes=changes,
+            )
+        )
+
+    return UnitStatistics(
+        unit_slug=unit.slug,
+        unit_name=unit.name,
+        generated_at=timezone.now().isoformat(),
+        waves=[
+            WaveInfo(
+                code=w.code,
+                label=w.label,
+                date=_iso(w.date),
+                is_baseline=i == base_pos,
+                kind=str(w.kind),
+                is_later=base_pos is not None and i > base_pos,
+            )
+            for i, w in enumerate(waves)
+        ],
+        measures=result,
+        n_respondents=len(respondent_codes),
+    )
