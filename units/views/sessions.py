@@ -50,7 +50,9 @@ def series_create(request, slug):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.session_series_create(unit=unit, **form.cleaned_data)
+            result = services.session_series_create(
+                unit=unit, actor=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             form_errors_from(form, error)
         else:
@@ -79,7 +81,9 @@ def session_create(request, slug):
     form = SessionForm(request.POST or None, initial={"at": "14:00"}, submit_label=_("Add session"))
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.session_create(unit=access.unit, **form.cleaned_data)
+            session = services.session_create(
+                unit=access.unit, actor=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             form_errors_from(form, error)
         else:
@@ -103,7 +107,7 @@ def session_edit(request, slug, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.session_update(session=session, **form.cleaned_data)
+            services.session_update(session=session, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             form_errors_from(form, error)
         else:
@@ -122,10 +126,10 @@ def session_cancel(request, slug, pk):
     access = get_unit_access(request.user, slug, Perm.MANAGE_SESSIONS)
     session = _session(access, pk)
     if request.POST.get("reinstate"):
-        services.session_reinstate(session=session)
+        services.session_reinstate(session=session, actor=request.user)
         messages.success(request, _("The session is planned again."))
     else:
-        services.session_cancel(session=session)
+        services.session_cancel(session=session, actor=request.user)
         messages.success(request, _("The session has been cancelled."))
     return redirect(session)
 
