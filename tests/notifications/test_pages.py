@@ -96,7 +96,7 @@ def test_the_settings_page_shows_the_defaults_and_saves_a_choice(client_for, mem
     assert (
         'value="daily" checked' in page.replace("\n", " ").replace("  ", " ") or "checked" in page
     )
-    data = {kind: Frequency.DAILY for kind in Kind.values}
+    data = dict.fromkeys(Kind.values, Frequency.DAILY)
     data[Kind.SESSION] = Frequency.WEEKLY
     response = client.post(reverse("notifications:preferences"), data)
     assert response.status_code == 302
