@@ -116,6 +116,13 @@ EXPECTED: dict[str, Url] = {
     "units:session_cancel": Url(
         NOT_ALLOWED, Perm.MANAGE_SESSIONS, unit_kwargs(pk=lambda w: w.session.pk)
     ),
+    "units:session_rsvp": Url(
+        NOT_ALLOWED,
+        Perm.VIEW,
+        unit_kwargs(pk=lambda w: w.session.pk),
+        notes="members answer; anyone else is told so on the page",
+    ),
+    "units:session_rsvp_link": Url(PUBLIC, PUBLIC, lambda w: {"token": w.rsvp_token}),
     "units:session_attendance": Url(
         NOT_ALLOWED, Perm.MANAGE_SESSIONS, unit_kwargs(pk=lambda w: w.session.pk)
     ),
@@ -442,6 +449,9 @@ class World:
         from units.services import calendar_feed_for
 
         self.calendar_feed = calendar_feed_for(user=people["professional"])
+        from units.rsvp import rsvp_token
+
+        self.rsvp_token = rsvp_token(session=self.session, user=people["professional"])
         self._phases(people)
         self._reports(people)
         self._notifications(people)

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 
 from . import registry
 from .access import Perm, perms_for_role
-from .models import Attendance, Membership, Role, Session, Unit
+from .models import Attendance, Membership, Role, Rsvp, Session, Unit
 from .services import group_warnings
 
 # How many recent sessions the attention rules look at.
@@ -262,9 +262,22 @@ def session_with_details(unit, pk):
         .prefetch_related(
             "agenda_items",
             Prefetch("attendances", queryset=Attendance.objects.select_related("user")),
+            "rsvps",
         )
         .first()
     )
+
+
+def rsvp_summary(session, memberships) -> dict:
+    """Expected attendance for the facilitator, from the session's prefetched answers:
+    how many chose each answer, and who of the current members has not answered."""
+    answers = {r.user_id: r.answer for r in session.rsvps.all()}
+    members = [m.user for m in memberships]
+    by_answer = {a: [u for u in members if answers.get(u.pk) == a] for a in Rsvp.Answer.values}
+    return {
+        "rows": [(label, by_answer[value]) for value, label in Rsvp.Answer.choices],
+        "unanswered": [u for u in members if u.pk not in answers],
+    }
 
 
 def sessions_for_feed(user):

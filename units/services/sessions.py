@@ -15,6 +15,7 @@ from ..models import (
     AgendaItem,
     Attendance,
     Membership,
+    Rsvp,
     Session,
     Unit,
 )
@@ -289,3 +290,20 @@ def attendance_record(*, session: Session, statuses: dict[int, str]) -> None:
     Attendance.objects.bulk_create(to_create)
     Attendance.objects.bulk_update(to_update, ["status"])
     Attendance.objects.filter(pk__in=to_delete).delete()
+
+
+@transaction.atomic
+def rsvp_set(*, session: Session, user, answer: str) -> Rsvp:
+    """A member says whether they come to a session; a new answer replaces the old one."""
+    if answer not in Rsvp.Answer.values:
+        raise ValidationError(_("Choose coming, maybe or not coming."))
+    if session.status != Session.Status.PLANNED:
+        raise ValidationError(_("This session has been cancelled."))
+    if session.ends_at <= timezone.now():
+        raise ValidationError(_("This session is over."))
+    if not Membership.objects.current().filter(unit_id=session.unit_id, user=user).exists():
+        raise ValidationError(_("Only members of the unit can answer."))
+    rsvp, _created = Rsvp.objects.update_or_create(
+        session=session, user=user, defaults={"answer": answer}
+    )
+    return rsvp
