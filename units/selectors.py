@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, 
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from . import registry
 from .access import Perm, perms_for_role
@@ -274,8 +274,13 @@ def rsvp_summary(session, memberships) -> dict:
     answers = {r.user_id: r.answer for r in session.rsvps.all()}
     members = [m.user for m in memberships]
     by_answer = {a: [u for u in members if answers.get(u.pk) == a] for a in Rsvp.Answer.values}
+    labels = {
+        Rsvp.Answer.YES: pgettext("expected attendance", "Coming"),
+        Rsvp.Answer.MAYBE: pgettext("expected attendance", "Maybe"),
+        Rsvp.Answer.NO: pgettext("expected attendance", "Not coming"),
+    }
     return {
-        "rows": [(label, by_answer[value]) for value, label in Rsvp.Answer.choices],
+        "rows": [(labels[value], by_answer[value]) for value in Rsvp.Answer.values],
         "unanswered": [u for u in members if u.pk not in answers],
     }
 
