@@ -195,3 +195,44 @@ def emit(event: str, **payload) -> None:
         raise ValueError(f"Unknown event {event!r}; add it to units.registry.EVENTS.")
     for key in sorted(_LISTENERS.get(event, {})):
         _LISTENERS[event][key](**payload)
+
+
+# --- The dashboard's "My work": what is waiting for the person ---------------------------
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One line of "My work": a text, where it leads, and whether it is late."""
+
+    text: str
+    url: str
+    unit: str = ""
+    urgent: bool = False
+
+
+@dataclass(frozen=True)
+class WorkSource:
+    """``items(user) -> [WorkItem, ...]`` at a fixed number of queries (one or two)."""
+
+    key: str
+    label: str  # lazily translated
+    items: Callable
+    order: int = 100
+
+
+_WORK: dict[str, WorkSource] = {}
+
+
+def register_my_work(*, key: str, label, items: Callable, order: int = 100) -> WorkSource:
+    _WORK[key] = WorkSource(key=key, label=label, items=items, order=order)
+    return _WORK[key]
+
+
+def my_work(user) -> list[tuple[WorkSource, list[WorkItem]]]:
+    """Every source with what it has for ``user``; sources with nothing are left out."""
+    found = []
+    for source in sorted(_WORK.values(), key=lambda s: (s.order, s.key)):
+        items = source.items(user)
+        if items:
+            found.append((source, items))
+    return found
