@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -76,6 +77,11 @@ def preference_link(request, token):
         user = get_user_model().objects.get(pk=user_id, is_active=True)
     except (signing.BadSignature, get_user_model().DoesNotExist):
         return render(request, "notifications/link_invalid.html", status=400)
+    with translation.override(user.language):  # the link names the person: their language
+        return _preference_link(request, user, kind)
+
+
+def _preference_link(request, user, kind):
     current = preferences.preferences_of(user)[kind]
     if request.POST.get("List-Unsubscribe") == "One-Click":
         preferences.preference_set(user=user, kind=kind, frequency=Frequency.NEVER)

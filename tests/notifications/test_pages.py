@@ -158,3 +158,11 @@ def test_the_list_in_dutch(client_for, unit, member):
     page = client.get(reverse("notifications:list"), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "Meldingen" in page
     assert "reageerde op je experiment" in page
+
+
+def test_the_signed_link_speaks_the_persons_language(client, member):
+    member.language = "nl"
+    member.save(update_fields=["language"])
+    url = reverse("notifications:link", args=[link_token(user=member, kind=Kind.RESPONSE)])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "E-mailinstellingen" in page and "Geen e-mail" in page

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
+from django.utils import translation
 
 from .. import services
 from ..models import Rsvp, Session
@@ -41,4 +42,6 @@ def session_rsvp_link(request, token):
             context["error"] = " ".join(error.messages)
         else:
             context.update(current=rsvp.answer, saved=True)
-    return render(request, "units/rsvp_link.html", context)
+    # The link names the person: the page speaks their language, logged in or not.
+    with translation.override(person.language):
+        return render(request, "units/rsvp_link.html", context)
