@@ -7,6 +7,7 @@ unit: someone who left the unit, or whose role does not show it, is not told.
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
 from units import registry
 from units.access import Perm, perms_for
@@ -73,6 +74,9 @@ def on_step_assigned(*, step, actor=None) -> None:
 
 def on_session(event: str):
     def listener(*, sessions, actor=None) -> None:
+        sessions = [s for s in sessions if s.ends_at > timezone.now()]
+        if not sessions:
+            return  # a past session written down afterwards is no news
         first = min(sessions, key=lambda s: s.starts_at)
         unit = first.unit
         url = (
