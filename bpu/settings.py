@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "phases",
     "research",
     "reports",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "csp.context_processors.nonce",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -325,6 +327,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "research.resend_stale_imports",
         "schedule": 5 * 60,
     },
+    # Notification e-mails that are due: the daily and weekly digests (07:00), and
+    # "at once" e-mails the broker did not take. Rows are claimed, so runs may overlap.
+    "notifications-send-due": {"task": "notifications.send_due", "schedule": 5 * 60},
+    # Action steps due soon or overdue; each is told once per due date.
+    "notifications-steps-due": {"task": "notifications.steps_due", "schedule": 60 * 60},
 }
 
 # Reports: a queued request is re-sent after this many minutes; a render gives

@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("units/<slug:slug>/reports/", include("reports.urls")),
     path("programmes/<slug:slug>/reports/", include("reports.programme_urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("units.urls")),
 ]
 

@@ -11,7 +11,7 @@ class PhasesConfig(AppConfig):
 
         # criteria: this app's exit criteria, registered on import; other apps
         # register theirs the same way.
-        from . import criteria, demo, selectors  # noqa: F401
+        from . import criteria, demo, selectors, work  # noqa: F401
 
         # What this app adds to the ground floor (units/registry.py).
         registry.register_tab(key="phases", label=_("Phases"), url_name="phases:overview", order=40)
@@ -25,3 +25,9 @@ class PhasesConfig(AppConfig):
             key="phase_timeline", template="phases/_unit_overview_timeline.html", order=10
         )
         registry.register_demo_seeder(key="phases", seed=demo.seed, order=20)
+        registry.register_my_work(
+            key="steps", label=_("My action steps"), items=work.my_steps, order=20
+        )
+        registry.register_my_work(
+            key="drafts", label=_("My drafts"), items=work.my_drafts, order=40
+        )

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from units import registry
 from units.choices import Phase
 from units.models import Membership, Unit
 from units.updates import apply_changes
@@ -91,6 +92,7 @@ def phase_advance(
         justification=justification if unmet else "",
     )
     _set_phase(unit, locked, transition.to_phase)
+    registry.emit("phase.changed", transition=transition)
     return transition
 
 
@@ -119,6 +121,7 @@ def phase_move_back(
         justification=reason,
     )
     _set_phase(unit, locked, transition.to_phase)
+    registry.emit("phase.changed", transition=transition)
     return transition
 
 
@@ -198,21 +201,28 @@ def goal_delete(*, goal: Goal) -> None:
 
 @transaction.atomic
 def action_step_create(
-    *, goal: Goal, what: str, owner=None, due_date=None, status=ActionStep.Status.OPEN
+    *, goal: Goal, what: str, owner=None, due_date=None, status=ActionStep.Status.OPEN, actor=None
 ) -> ActionStep:
     _check_owner(goal.unit, owner)
     order = ActionStep.objects.filter(goal=goal).count() + 1
-    return ActionStep.objects.create(
+    step = ActionStep.objects.create(
         goal=goal, what=what, owner=owner, due_date=due_date, status=status, order=order
     )
+    if owner is not None:
+        registry.emit("action_step.assigned", step=step, actor=actor)
+    return step
 
 
 @transaction.atomic
-def action_step_update(*, step: ActionStep, **fields) -> ActionStep:
+def action_step_update(*, step: ActionStep, actor=None, **fields) -> ActionStep:
     if "owner" in fields:
         _check_owner(step.goal.unit, fields["owner"])
+    # From the row: a model form has already set the new owner on ``step``.
+    owner_before = ActionStep.objects.filter(pk=step.pk).values_list("owner_id", flat=True).first()
     changed = apply_changes(step, fields, allowed=("what", "owner", "due_date", "status", "goal"))
     step.save(update_fields=changed)
+    if step.owner_id is not None and step.owner_id != owner_before:
+        registry.emit("action_step.assigned", step=step, actor=actor)
     return step
 
 
@@ -361,7 +371,9 @@ def experiment_comment_create(*, experiment: Experiment, author, text: str):
     )
     if repeat is not None:
         return repeat
-    return ExperimentComment.objects.create(experiment=experiment, author=author, text=text)
+    comment = ExperimentComment.objects.create(experiment=experiment, author=author, text=text)
+    registry.emit("experiment.commented", comment=comment)
+    return comment
 
 
 # --- Products and dissemination -------------------------------------------------

@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from bpu.celery import enqueue
+from units import registry
 from units.models import Programme, Unit
 from units.updates import apply_changes
 
@@ -227,9 +228,14 @@ def _claim(report_id: int, task_id: str | None = None) -> Report | None:
 
 
 def _mark_failed(report_id: int, reason: str) -> None:
-    Report.objects.filter(pk=report_id).exclude(status=Status.DONE).update(
-        status=Status.FAILED, error=reason, finished_at=timezone.now(), progress=0
-    )
+    with transaction.atomic():
+        failed = (
+            Report.objects.filter(pk=report_id)
+            .exclude(status=Status.DONE)
+            .update(status=Status.FAILED, error=reason, finished_at=timezone.now(), progress=0)
+        )
+        if failed:  # notifications are made once per report (their dedupe key)
+            registry.emit("report.finished", report=Report.objects.get(pk=report_id))
 
 
 def _readable(exc: BaseException, language: str) -> str:
@@ -309,6 +315,7 @@ def _finish(report: Report, pdf) -> None:
             progress=100,
             error="",
         )
+        registry.emit("report.finished", report=Report.objects.get(pk=report.pk))
 
 
 def _after_failure(report: Report, reason: str) -> None:

@@ -119,6 +119,13 @@ EXPECTED: dict[str, Url] = {
     "units:session_cancel": Url(
         NOT_ALLOWED, Perm.MANAGE_SESSIONS, unit_kwargs(pk=lambda w: w.session.pk)
     ),
+    "units:session_rsvp": Url(
+        NOT_ALLOWED,
+        Perm.VIEW,
+        unit_kwargs(pk=lambda w: w.session.pk),
+        notes="members answer; anyone else is told so on the page",
+    ),
+    "units:session_rsvp_link": Url(PUBLIC, PUBLIC, lambda w: {"token": w.rsvp_token}),
     "units:session_attendance": Url(
         NOT_ALLOWED, Perm.MANAGE_SESSIONS, unit_kwargs(pk=lambda w: w.session.pk)
     ),
@@ -147,6 +154,14 @@ EXPECTED: dict[str, Url] = {
     "units:calendar": Url(LOGIN, LOGIN),
     "units:calendar_revoke": Url(NOT_ALLOWED, LOGIN),
     "units:calendar_feed": Url(PUBLIC, PUBLIC, lambda w: {"token": w.calendar_feed.token}),
+    # notifications: a person's own (the professional's notification: nobody else's)
+    "notifications:list": Url(LOGIN, NOT_ALLOWED),
+    "notifications:open": Url(
+        NOT_ALLOWED, {"professional"}, lambda w: {"pk": w.notification.pk}, notes="EXACT_POST"
+    ),
+    "notifications:mark_all_read": Url(NOT_ALLOWED, LOGIN),
+    "notifications:preferences": Url(LOGIN, LOGIN),
+    "notifications:link": Url(PUBLIC, PUBLIC, lambda w: {"token": w.preference_token}),
     # phases (the professional is the author of the experiment and owns the step)
     "phases:overview": Url(Perm.VIEW, Perm.VIEW),
     "phases:advance": Url(NOT_ALLOWED, Perm.MANAGE_PHASE),
@@ -410,6 +425,20 @@ EXACT_GET: dict[str, dict[str, str]] = {
     f"programme_reports:{name}": PROGRAMME_COMPARISON
     for name in ("list", "narrative", "status", "download", "compare")
 }
+# Someone else's notification does not exist for anybody but its recipient (404),
+# administrators included: it is personal, not part of a unit.
+EXACT_POST: dict[str, dict[str, str]] = {
+    "notifications:open": {
+        "anonymous": "login",
+        "outsider": "not found",
+        "facilitator": "not found",
+        "researcher": "not found",
+        "professional": "ok",
+        "service_user": "not found",
+        "manager": "not found",
+        "admin": "not found",
+    },
+}
 
 
 # --- The world the requests run in -----------------------------------------------
@@ -432,8 +461,26 @@ class World:
         from units.services import calendar_feed_for
 
         self.calendar_feed = calendar_feed_for(user=people["professional"])
+        from units.rsvp import rsvp_token
+
+        self.rsvp_token = rsvp_token(session=self.session, user=people["professional"])
         self._phases(people)
         self._reports(people)
+        self._notifications(people)
+
+    def _notifications(self, people):
+        from notifications.models import Notification
+        from notifications.preferences import link_token
+
+        self.notification = Notification.objects.create(
+            recipient=people["professional"],
+            kind="response",
+            event="experiment.commented",
+            unit=self.unit,
+            url=self.experiment.get_absolute_url(),
+            data={"title": self.experiment.title, "own": True},
+        )
+        self.preference_token = link_token(user=people["professional"], kind="response")
 
     def _reports(self, people):
         from django.core.files.base import ContentFile
@@ -602,6 +649,8 @@ def test_every_url_is_in_the_matrix():
     )
     assert list(PROGRAMME_COMPARISON) == PERSONAS, "one exact answer for every persona"
     assert not EXACT_GET.keys() - EXPECTED.keys(), "EXACT_GET names URLs not in EXPECTED"
+    assert not EXACT_POST.keys() - EXPECTED.keys(), "EXACT_POST names URLs not in EXPECTED"
+    assert all(list(answers) == PERSONAS for answers in EXACT_POST.values())
     unknown_files = sorted(FILES - EXPECTED.keys())
     assert not unknown_files, f"FILES names URLs that are not in EXPECTED: {unknown_files}"
     stale = sorted(EXPECTED.keys() - names)
@@ -630,6 +679,8 @@ def test_permission_matrix(world, name):
             got = outcome(response)
             if method == "get" and name in EXACT_GET:
                 want = EXACT_GET[name][persona]
+            elif method == "post" and name in EXACT_POST:
+                want = EXACT_POST[name][persona]
             else:
                 want = expected(rule, persona, scoped=scoped, login_free=login_free)
             if got != want:

@@ -10,6 +10,7 @@ from .models import (
     Membership,
     Organisation,
     Programme,
+    Rsvp,
     Session,
     Unit,
 )
@@ -105,6 +106,14 @@ class AttendanceInline(admin.TabularInline):
     extra = 0
 
 
+class RsvpInline(admin.TabularInline):
+    model = Rsvp
+    fields = ["user", "answer", "answered_at"]
+    readonly_fields = ["answered_at"]
+    autocomplete_fields = ["user"]
+    extra = 0
+
+
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
     list_display = ["unit", "starts_at", "status", "phase", "location", "reminder_sent_at"]
@@ -112,7 +121,7 @@ class SessionAdmin(admin.ModelAdmin):
     search_fields = ["unit__name", "location", "notes", "decisions"]
     date_hierarchy = "starts_at"
     autocomplete_fields = ["unit"]
-    inlines = [AgendaItemInline, AttendanceInline]
+    inlines = [AgendaItemInline, AttendanceInline, RsvpInline]
     list_select_related = ["unit"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 

@@ -8,7 +8,7 @@ class UnitsConfig(AppConfig):
 
     def ready(self):
         # units' own part of the registries the apps above fill in (units/registry.py).
-        from . import demo, registry, selectors
+        from . import demo, registry, selectors, work
 
         registry.register_tab(
             key="overview", label=_("Overview"), url_name="units:detail", order=10
@@ -19,3 +19,6 @@ class UnitsConfig(AppConfig):
         registry.register_tab(key="members", label=_("Members"), url_name="units:members", order=30)
         registry.register_attention(key="sessions", attention=selectors.session_attention, order=10)
         registry.register_demo_seeder(key="units", seed=demo.seed, order=10)
+        registry.register_my_work(
+            key="next_session", label=_("My next session"), items=work.next_session, order=10
+        )

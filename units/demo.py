@@ -20,10 +20,14 @@ from .models import (
     Organisation,
     Programme,
     Role,
+    Rsvp,
     Session,
     Unit,
 )
 from .services import local_datetime, series_dates
+
+# The answers to the next session of each unit, in member order; the rest say nothing.
+RSVP_ANSWERS = ["yes", "yes", "maybe", "yes", "no", "yes"]
 
 DEMO_PASSWORD = "demo-bpu-2026"  # noqa: S105 - printed on purpose: demo accounts only
 
@@ -296,6 +300,11 @@ def seed_sessions(demo: Demo) -> None:
                     for n, (title, minutes) in enumerate(items, start=1)
                 )
             if not past:
+                if index == past_count:  # the next session: most have answered
+                    Rsvp.objects.bulk_create(
+                        Rsvp(session=session, user=m.user, answer=answer)
+                        for m, answer in zip(memberships, RSVP_ANSWERS, strict=False)
+                    )
                 continue
             speaker = rng.choice(memberships).user.get_short_name() if memberships else ""
             session.notes = rng.choice(NOTES).format(name=speaker)

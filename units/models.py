@@ -370,3 +370,34 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class Rsvp(models.Model):
+    """A member's answer before a session: coming, maybe, or not coming."""
+
+    class Answer(models.TextChoices):
+        YES = "yes", _("Coming")
+        MAYBE = "maybe", _("Maybe")
+        NO = "no", _("Not coming")
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="rsvps"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="rsvps",
+    )
+    answer = models.CharField(_("answer"), max_length=8, choices=Answer.choices)
+    answered_at = models.DateTimeField(_("answered"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("answer to a session")
+        verbose_name_plural = _("answers to sessions")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="one_rsvp_per_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.get_answer_display()}"

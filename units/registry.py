@@ -161,3 +161,78 @@ def register_unit_created(*, key: str, hook: Callable) -> None:
 def unit_created(*, unit) -> None:
     for key in sorted(_UNIT_CREATED):
         _UNIT_CREATED[key](unit=unit)
+
+
+# --- Events: something happened that people may want to hear about ---------------------
+
+
+_LISTENERS: dict[str, dict[str, Callable]] = {}
+
+# The events units and the apps above it emit, with what they pass along.
+EVENTS = {
+    "session.planned": "sessions (one, or a series), actor",
+    "session.moved": "sessions (the one moved or changed place), actor",
+    "session.cancelled": "sessions (the one cancelled), actor",
+    "invitation.accepted": "invitation, membership",
+    "experiment.commented": "comment",
+    "action_step.assigned": "step, actor",
+    "phase.changed": "transition",
+    "report.finished": "report",
+}
+
+
+def register_listener(*, event: str, key: str, listener: Callable) -> None:
+    """``listener(**payload)`` runs for every ``emit(event, ...)``, inside the emitter's
+    transaction: what it writes is rolled back with the change that caused it, and
+    anything it sends must wait for ``transaction.on_commit``."""
+    if event not in EVENTS:
+        raise ValueError(f"Unknown event {event!r}; add it to units.registry.EVENTS.")
+    _LISTENERS.setdefault(event, {})[key] = listener
+
+
+def emit(event: str, **payload) -> None:
+    if event not in EVENTS:
+        raise ValueError(f"Unknown event {event!r}; add it to units.registry.EVENTS.")
+    for key in sorted(_LISTENERS.get(event, {})):
+        _LISTENERS[event][key](**payload)
+
+
+# --- The dashboard's "My work": what is waiting for the person ---------------------------
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One line of "My work": a text, where it leads, and whether it is late."""
+
+    text: str
+    url: str
+    unit: str = ""
+    urgent: bool = False
+
+
+@dataclass(frozen=True)
+class WorkSource:
+    """``items(user) -> [WorkItem, ...]`` at a fixed number of queries (one or two)."""
+
+    key: str
+    label: str  # lazily translated
+    items: Callable
+    order: int = 100
+
+
+_WORK: dict[str, WorkSource] = {}
+
+
+def register_my_work(*, key: str, label, items: Callable, order: int = 100) -> WorkSource:
+    _WORK[key] = WorkSource(key=key, label=label, items=items, order=order)
+    return _WORK[key]
+
+
+def my_work(user) -> list[tuple[WorkSource, list[WorkItem]]]:
+    """Every source with what it has for ``user``; sources with nothing are left out."""
+    found = []
+    for source in sorted(_WORK.values(), key=lambda s: (s.order, s.key)):
+        items = source.items(user)
+        if items:
+            found.append((source, items))
+    return found

@@ -9,11 +9,11 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, 
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from . import registry
 from .access import Perm, perms_for_role
-from .models import Attendance, Membership, Role, Session, Unit
+from .models import Attendance, Membership, Role, Rsvp, Session, Unit
 from .services import group_warnings
 
 # The attention rules look at the last RECENT_SESSIONS sessions with attendance
@@ -269,9 +269,27 @@ def session_with_details(unit, pk):
         .prefetch_related(
             "agenda_items",
             Prefetch("attendances", queryset=Attendance.objects.select_related("user")),
+            "rsvps",
         )
         .first()
     )
+
+
+def rsvp_summary(session, memberships) -> dict:
+    """Expected attendance for the facilitator, from the session's prefetched answers:
+    how many chose each answer, and who of the current members has not answered."""
+    answers = {r.user_id: r.answer for r in session.rsvps.all()}
+    members = [m.user for m in memberships]
+    by_answer = {a: [u for u in members if answers.get(u.pk) == a] for a in Rsvp.Answer.values}
+    labels = {
+        Rsvp.Answer.YES: pgettext("expected attendance", "Coming"),
+        Rsvp.Answer.MAYBE: pgettext("expected attendance", "Maybe"),
+        Rsvp.Answer.NO: pgettext("expected attendance", "Not coming"),
+    }
+    return {
+        "rows": [(labels[value], by_answer[value]) for value in Rsvp.Answer.values],
+        "unanswered": [u for u in members if u.pk not in answers],
+    }
 
 
 def sessions_for_feed(user):

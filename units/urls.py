@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, members, sessions, units
+from .views import calendar, members, rsvp, sessions, units
 
 app_name = "units"
 
@@ -33,6 +33,8 @@ urlpatterns = [
     path(session, sessions.session_detail, name="session_detail"),
     path(session + "edit/", sessions.session_edit, name="session_edit"),
     path(session + "cancel/", sessions.session_cancel, name="session_cancel"),
+    path(session + "answer/", sessions.session_rsvp, name="session_rsvp"),
+    path("sessions/answer/<str:token>/", rsvp.session_rsvp_link, name="session_rsvp_link"),
     path(session + "attendance/", sessions.session_attendance, name="session_attendance"),
     path(session + "notes/", sessions.session_notes, name="session_notes"),
     path(session + "agenda/", sessions.agenda_add, name="agenda_add"),

@@ -86,9 +86,9 @@ def step_edit(request, slug, pk=None, goal_pk=None):
     if request.method == "POST" and form.is_valid():
         try:
             if step:
-                services.action_step_update(step=step, **form.cleaned_data)
+                services.action_step_update(step=step, actor=request.user, **form.cleaned_data)
             else:
-                services.action_step_create(goal=goal, **form.cleaned_data)
+                services.action_step_create(goal=goal, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:

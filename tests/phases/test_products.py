@@ -153,8 +153,8 @@ def test_products_page_queries_stay_constant(
     url = reverse("phases:products", args=[unit.slug])
     # session, user, savepoint, unit, membership, products, their files,
     # dissemination (+ products), release, session save (savepoint, update, release)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         client.get(url)
     grow(5)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         assert client.get(url).content.decode().count(".pdf</a>") == 6

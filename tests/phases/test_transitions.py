@@ -214,12 +214,12 @@ def test_overview_queries_stay_constant_as_the_history_grows(
     client.get(url)
     # session, user, unit, membership, transitions (+ actors), the three criteria of
     # phase 2 and the project design, the session save, and the request's savepoints.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         client.get(url)
     for _i in range(3):
         services.phase_move_back(unit=unit, actor=facilitator, reason="again")
         services.phase_advance(unit=unit, actor=facilitator, justification="x")
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         client.get(url)
 
 
@@ -252,8 +252,8 @@ def test_history_page_queries_stay_constant(
     url = reverse("phases:history", args=[unit.slug])
     # session, user, unit, membership, goal/step/experiment histories (+ users),
     # transitions (+ actors), the session save and the request's savepoints.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         client.get(url)
     grow(5)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         client.get(url)

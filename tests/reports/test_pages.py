@@ -89,7 +89,7 @@ def test_the_list_costs_the_same_queries_for_one_or_many_reports(
 ):
     client = client_for(member)
     _done_report(unit)
-    with django_assert_num_queries(11) as small:
+    with django_assert_num_queries(12) as small:
         client.get(_url("list", unit))
     for version in range(2, 8):
         _done_report(unit, version=version, requested_by=member)

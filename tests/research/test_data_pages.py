@@ -401,12 +401,12 @@ def test_overview_queries_do_not_grow(unit, researcher, client_for, django_asser
     client.get(page)
     # session, user; savepoint, unit, membership, waves, values per wave, measures count,
     # recent imports, release; the session save (3).
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         client.get(page)
     rows = "".join(f"R{i},{1 + i % 4},{i % 11}\n" for i in range(200))
     run_import(unit, "respondent,ucla,djg\n" + rows, wave_code="final")
     run_import(unit, "respondent,ucla\nR1,2\n", wave_code="intermediary")
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         client.get(page)
 
 
@@ -418,7 +418,7 @@ def test_import_page_queries_do_not_grow(unit, researcher, client_for, django_as
     client.get(page)
     # session, user; savepoint, unit, membership, measures, waves of the form, imports,
     # release; the session save (3).
-    with django_assert_num_queries(12) as first:
+    with django_assert_num_queries(13) as first:
         client.get(page)
     for _ in range(5):
         run_import(unit, "respondent,ucla\nR1,2\n")

@@ -120,16 +120,17 @@ def test_query_count_does_not_grow_with_measures_or_respondents(
     client.get(_url(unit))  # the waves exist from now on
     cache.clear()
     # session, user, unit, membership, waves, measures, data version, the numbers,
-    # the texts (plus savepoints and the session's idle-time update: fixed in number)
+    # the texts, the bell's unread count (plus savepoints and the session's
+    # idle-time update: fixed in number)
     with CaptureQueriesContext(connection) as cold:
         assert client.get(_url(unit)).status_code == 200
     n_cold = len(cold)  # read now: the next request clears Django's query log
-    assert sum(q["sql"].startswith("SELECT") for q in cold.captured_queries) == 9
+    assert sum(q["sql"].startswith("SELECT") for q in cold.captured_queries) == 10
     # Computed once for this version of the data: the numbers are not read again.
     with CaptureQueriesContext(connection) as warm:
         assert client.get(_url(unit)).status_code == 200
     n_warm = len(warm)
-    assert sum(q["sql"].startswith("SELECT") for q in warm.captured_queries) == 7
+    assert sum(q["sql"].startswith("SELECT") for q in warm.captured_queries) == 8
 
     big = UnitFactory()
     MembershipFactory(unit=big, user=researcher, role="researcher")

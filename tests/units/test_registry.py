@@ -62,6 +62,7 @@ def test_demo_seeders_run_in_their_order(db, monkeypatch):
         ("phases", 20),
         ("research", 30),
         ("reports", 40),
+        ("notifications", 50),
     ]
     ran = []
     only_these = {

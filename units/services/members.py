@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from bpu.celery import enqueue
 
+from .. import registry
 from ..models import (
     Invitation,
     Membership,
@@ -224,6 +225,7 @@ def _join(invitation: Invitation, user) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    registry.emit("invitation.accepted", invitation=invitation, membership=membership)
     return membership
 
 

@@ -7,10 +7,12 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ..models import Membership, Session
+from ..models import Membership, Rsvp, Session
+from ..rsvp import rsvp_token
 from ._common import _site_url
 
 logger = logging.getLogger(__name__)
@@ -45,6 +47,12 @@ def _claim_reminder(session: Session, now: datetime) -> bool:
     )
 
 
+def _rsvp_links(session: Session, user) -> list[tuple[str, str]]:
+    """(label, signed link) per answer: each opens a page that asks to confirm."""
+    path = reverse("units:session_rsvp_link", args=[rsvp_token(session=session, user=user)])
+    return [(label, _site_url(f"{path}?answer={value}")) for value, label in Rsvp.Answer.choices]
+
+
 def session_send_reminder(*, session: Session) -> int:
     """E-mail each current member the session with its agenda. Returns the number sent."""
     memberships = (
@@ -66,6 +74,7 @@ def session_send_reminder(*, session: Session) -> int:
                 "end": timezone.localtime(session.ends_at),
                 "agenda": agenda,
                 "url": _site_url(session.get_absolute_url()),
+                "rsvp_links": _rsvp_links(session, user),
             }
             subject = _("Reminder: %(unit)s meets on %(date)s") % {
                 "unit": session.unit.name,

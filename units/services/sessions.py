@@ -10,10 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import registry
 from ..models import (
     AgendaItem,
     Attendance,
     Membership,
+    Rsvp,
     Session,
     Unit,
 )
@@ -74,6 +76,7 @@ def session_series_create(
     duration_minutes: int = 120,
     location: str = "",
     online_url: str = "",
+    actor=None,
 ) -> SeriesResult:
     """Plan a session every ``every_weeks`` weeks from ``first`` until the unit's end.
 
@@ -118,6 +121,8 @@ def session_series_create(
             )
         )
     Session.objects.bulk_create(created)
+    if created:
+        registry.emit("session.planned", sessions=created, actor=actor)
     return SeriesResult(created=created, skipped=skipped)
 
 
@@ -130,6 +135,7 @@ def session_create(
     duration_minutes: int = 120,
     location: str = "",
     online_url: str = "",
+    actor=None,
 ) -> Session:
     """One extra session; it records the phase the unit is in now."""
     _check_in_period(unit, day)
@@ -139,7 +145,7 @@ def session_create(
         raise ValidationError(
             {"at": _("The unit already has a session at that time; it is in the list.")}
         )
-    return Session.objects.create(
+    session = Session.objects.create(
         unit=unit,
         starts_at=starts_at,
         duration_minutes=duration_minutes,
@@ -147,6 +153,8 @@ def session_create(
         online_url=online_url,
         phase=unit.phase,
     )
+    registry.emit("session.planned", sessions=[session], actor=actor)
+    return session
 
 
 @transaction.atomic
@@ -158,6 +166,7 @@ def session_update(
     duration_minutes: int,
     location: str,
     online_url: str,
+    actor=None,
 ) -> Session:
     """Move a session or change where it is. A moved session is reminded of again."""
     _check_in_period(session.unit, day)
@@ -166,25 +175,39 @@ def session_update(
     if starts_at != session.starts_at and starts_at > timezone.now():
         session.reminder_sent_at = None
         fields.append("reminder_sent_at")
+    moved = (starts_at, duration_minutes, location, online_url) != (
+        session.starts_at,
+        session.duration_minutes,
+        session.location,
+        session.online_url,
+    )
     session.starts_at = starts_at
     session.duration_minutes = duration_minutes
     session.location = location
     session.online_url = online_url
     session.save(update_fields=fields)
+    if moved and session.status == Session.Status.PLANNED:
+        registry.emit("session.moved", sessions=[session], actor=actor)
     return session
 
 
 @transaction.atomic
-def session_cancel(*, session: Session) -> Session:
+def session_cancel(*, session: Session, actor=None) -> Session:
+    was_planned = session.status == Session.Status.PLANNED
     session.status = Session.Status.CANCELLED
     session.save(update_fields=["status"])
+    if was_planned:
+        registry.emit("session.cancelled", sessions=[session], actor=actor)
     return session
 
 
 @transaction.atomic
-def session_reinstate(*, session: Session) -> Session:
+def session_reinstate(*, session: Session, actor=None) -> Session:
+    was_cancelled = session.status == Session.Status.CANCELLED
     session.status = Session.Status.PLANNED
     session.save(update_fields=["status"])
+    if was_cancelled:
+        registry.emit("session.planned", sessions=[session], actor=actor)
     return session
 
 
@@ -267,3 +290,20 @@ def attendance_record(*, session: Session, statuses: dict[int, str]) -> None:
     Attendance.objects.bulk_create(to_create)
     Attendance.objects.bulk_update(to_update, ["status"])
     Attendance.objects.filter(pk__in=to_delete).delete()
+
+
+@transaction.atomic
+def rsvp_set(*, session: Session, user, answer: str) -> Rsvp:
+    """A member says whether they come to a session; a new answer replaces the old one."""
+    if answer not in Rsvp.Answer.values:
+        raise ValidationError(_("Choose coming, maybe or not coming."))
+    if session.status != Session.Status.PLANNED:
+        raise ValidationError(_("This session has been cancelled."))
+    if session.ends_at <= timezone.now():
+        raise ValidationError(_("This session is over."))
+    if not Membership.objects.current().filter(unit_id=session.unit_id, user=user).exists():
+        raise ValidationError(_("Only members of the unit can answer."))
+    rsvp, _created = Rsvp.objects.update_or_create(
+        session=session, user=user, defaults={"answer": answer}
+    )
+    return rsvp

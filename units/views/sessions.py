@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -22,11 +23,15 @@ from ..forms import (
     SessionSeriesForm,
     form_errors_from,
 )
-from ..models import AgendaItem, Session
+from ..models import AgendaItem, Rsvp, Session
 
 
 def _session(access, pk) -> Session:
     return get_object_or_404(Session.objects.select_related("unit"), unit=access.unit, pk=pk)
+
+
+def _open_for_answers(session) -> bool:
+    return session.status == Session.Status.PLANNED and session.ends_at > timezone.now()
 
 
 @login_required
@@ -50,7 +55,9 @@ def series_create(request, slug):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.session_series_create(unit=unit, **form.cleaned_data)
+            result = services.session_series_create(
+                unit=unit, actor=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             form_errors_from(form, error)
         else:
@@ -79,7 +86,9 @@ def session_create(request, slug):
     form = SessionForm(request.POST or None, initial={"at": "14:00"}, submit_label=_("Add session"))
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.session_create(unit=access.unit, **form.cleaned_data)
+            session = services.session_create(
+                unit=access.unit, actor=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             form_errors_from(form, error)
         else:
@@ -103,7 +112,7 @@ def session_edit(request, slug, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.session_update(session=session, **form.cleaned_data)
+            services.session_update(session=session, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             form_errors_from(form, error)
         else:
@@ -122,10 +131,10 @@ def session_cancel(request, slug, pk):
     access = get_unit_access(request.user, slug, Perm.MANAGE_SESSIONS)
     session = _session(access, pk)
     if request.POST.get("reinstate"):
-        services.session_reinstate(session=session)
+        services.session_reinstate(session=session, actor=request.user)
         messages.success(request, _("The session is planned again."))
     else:
-        services.session_cancel(session=session)
+        services.session_cancel(session=session, actor=request.user)
         messages.success(request, _("The session has been cancelled."))
     return redirect(session)
 
@@ -136,10 +145,14 @@ def session_detail(request, slug, pk):
     session = selectors.session_with_details(access.unit, pk)
     if session is None:
         raise Http404
+    my_answer = next((r.answer for r in session.rsvps.all() if r.user_id == request.user.pk), "")
     context = {
         "access": access,
         "unit": access.unit,
         "session": session,
+        "my_answer": my_answer,
+        "answers": Rsvp.Answer.choices,
+        "can_answer": access.membership is not None and _open_for_answers(session),
         "agenda": list(session.agenda_items.all()),
         "attendances": sorted(
             session.attendances.all(), key=lambda a: a.user.get_full_name().lower()
@@ -163,7 +176,27 @@ def session_detail(request, slug, pk):
         for name, form in forms.items():
             form.helper.form_action = reverse(actions[name], args=[access.unit.slug, session.pk])
         context.update(forms)
+        context["rsvps"] = selectors.rsvp_summary(session, memberships)
     return render(request, "units/session_detail.html", context)
+
+
+@login_required
+@require_POST
+def session_rsvp(request, slug, pk):
+    """A member answers: coming, maybe, not coming."""
+    access = get_unit_access(request.user, slug)
+    session = _session(access, pk)
+    try:
+        rsvp = services.rsvp_set(
+            session=session, user=request.user, answer=request.POST.get("answer", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Your answer is saved: %(answer)s.") % {"answer": rsvp.get_answer_display()}
+        )
+    return redirect(session)
 
 
 @login_required

@@ -26,7 +26,11 @@ def dashboard(request):
     return render(
         request,
         "units/dashboard.html",
-        {"rows": rows, "can_create": can_create_units(request.user)},
+        {
+            "rows": rows,
+            "can_create": can_create_units(request.user),
+            "my_work": registry.my_work(request.user),  # phases and notifications add to it
+        },
     )
 
 

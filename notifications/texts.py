@@ -1,0 +1,85 @@
+"""What a notification says, in the language active when it is shown or e-mailed."""
+
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from reports.models import Kind as ReportKind
+from units.choices import Phase
+from units.models import Role
+
+from .models import Notification
+
+
+def _when(value: str) -> str:
+    return timezone.localtime(datetime.fromisoformat(value)).strftime("%d-%m-%Y %H:%M")
+
+
+def _day(value: str) -> str:
+    return datetime.fromisoformat(value).strftime("%d-%m-%Y")
+
+
+def _actor(n: Notification) -> str:
+    return str(n.actor) if n.actor_id else _("Someone")
+
+
+def _report(d: dict) -> str:
+    title = f"{ReportKind(d['report_kind']).label} v{d['version']}"
+    return f"{d['programme']}: {title}" if d.get("programme") else title
+
+
+def describe(n: Notification) -> str:
+    d = n.data
+    match n.event:
+        case "experiment.commented" if d.get("own"):
+            return _("%(person)s responded to your experiment “%(title)s”.") % {
+                "person": _actor(n),
+                "title": d["title"],
+            }
+        case "experiment.commented":
+            return _("%(person)s also responded to the experiment “%(title)s”.") % {
+                "person": _actor(n),
+                "title": d["title"],
+            }
+        case "action_step.assigned":
+            return _("You have a new action step: %(what)s") % {"what": d["what"]}
+        case "action_step.due_soon":
+            return _("Your action step is due on %(day)s: %(what)s") % {
+                "day": _day(d["due"]),
+                "what": d["what"],
+            }
+        case "action_step.overdue":
+            return _("Your action step was due on %(day)s: %(what)s") % {
+                "day": _day(d["due"]),
+                "what": d["what"],
+            }
+        case "session.planned":
+            count = d.get("count", 1)
+            return ngettext(
+                "A session is planned on %(when)s.",
+                "%(count)d sessions are planned, the first on %(when)s.",
+                count,
+            ) % {"count": count, "when": _when(d["starts"])}
+        case "session.moved":
+            return _("A session has changed. It is now on %(when)s.") % {"when": _when(d["starts"])}
+        case "session.cancelled":
+            return _("The session on %(when)s is cancelled.") % {"when": _when(d["starts"])}
+        case "report.done":
+            return _("The report you asked for is ready: %(report)s.") % {"report": _report(d)}
+        case "report.failed":
+            return _("The report you asked for could not be made: %(report)s.") % {
+                "report": _report(d)
+            }
+        case "invitation.accepted":
+            return _("%(person)s accepted your invitation and joined as %(role)s.") % {
+                "person": _actor(n),
+                "role": Role(d["role"]).label,
+            }
+        case "phase.changed":
+            return _("The unit is now in phase %(number)d: %(phase)s.") % {
+                "number": d["phase"],
+                "phase": Phase(d["phase"]).label,
+            }
+    return _("Something happened in %(unit)s.") % {"unit": n.unit or "BPU"}

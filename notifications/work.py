@@ -1,0 +1,21 @@
+"""notifications' part of the dashboard's "My work": responses I have not read yet."""
+
+from units.registry import WorkItem
+
+from .models import Kind, Notification
+from .texts import describe
+
+SHOWN = 5
+
+
+def new_responses(user) -> list[WorkItem]:
+    """One query: my unread notifications of responses, newest first."""
+    unread = (
+        Notification.objects.for_user(user)
+        .unread()
+        .filter(kind=Kind.RESPONSE)
+        .select_related("unit", "actor")[:SHOWN]
+    )
+    return [
+        WorkItem(text=describe(n), url=n.url, unit=n.unit.name if n.unit else "") for n in unread
+    ]

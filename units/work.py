@@ -1,0 +1,47 @@
+"""units' part of the dashboard's "My work": my next session, and whether I said I come."""
+
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .models import Rsvp, Session
+from .registry import WorkItem
+
+
+def next_session(user) -> list[WorkItem]:
+    """One query: the first planned session of the person's current units, with their answer."""
+    session = (
+        Session.objects.filter(
+            unit__memberships__user=user,
+            unit__memberships__left_on__isnull=True,
+            status=Session.Status.PLANNED,
+            starts_at__gte=timezone.now(),
+        )
+        .select_related("unit")
+        .annotate(
+            my_answer=Subquery(
+                Rsvp.objects.filter(session=OuterRef("pk"), user=user).values("answer")[:1]
+            )
+        )
+        .order_by("starts_at")
+        .first()
+    )
+    if session is None:
+        return []
+    when = date_format(timezone.localtime(session.starts_at), "l j F Y, H:i")
+    if session.my_answer:
+        text = _("%(when)s. Your answer: %(answer)s.") % {
+            "when": when,
+            "answer": Rsvp.Answer(session.my_answer).label,
+        }
+    else:
+        text = _("%(when)s. Are you coming? Let the group know.") % {"when": when}
+    return [
+        WorkItem(
+            text=text,
+            url=session.get_absolute_url(),
+            unit=session.unit.name,
+            urgent=not session.my_answer,
+        )
+    ]
