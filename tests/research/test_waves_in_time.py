@@ -300,19 +300,21 @@ def test_waves_page_queries_do_not_grow_with_waves(
     waves_ensure_defaults(unit=unit)
     client.get(_url("waves", unit))
     # session, user; savepoint, unit, membership, the waves in time with whether each has
-    # data, release; the session save in its own savepoint (3 queries).
-    with django_assert_num_queries(10):
+    # data, release; the unread count of the bell; the session save in its own
+    # savepoint (3 queries).
+    with django_assert_num_queries(11):
         client.get(_url("waves", unit))
     unit_with_waves_out_of_order(unit)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get(_url("waves", unit))
 
 
 def test_method_page_queries(unit, researcher, client_for, django_assert_num_queries):
     client = client_for(researcher)
     client.get(_url("method", unit))
-    # session, user; savepoint, unit, membership, release; the session save (3 queries).
-    with django_assert_num_queries(9):
+    # session, user; savepoint, unit, membership, release; the unread count of the bell;
+    # the session save (3 queries).
+    with django_assert_num_queries(10):
         assert client.get(_url("method", unit)).status_code == 200
 
 
