@@ -11,17 +11,10 @@ Numbers are written as numbers and left alone.
 import csv
 
 from .importing.codebook import CODEBOOK_COLUMNS
+from .importing.values import neutralise
 from .models import Measure, Observation
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DATA_HEADER = ["unit", "respondent", "wave", "measure", "value"]
-
-
-def neutralise(value):
-    """A cell that cannot start a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def neutralise_row(row) -> list:

@@ -79,6 +79,15 @@ class ImportForm(UploadForm):
         empty_label=_("From the file's “wave” column"),
         help_text=_("The wave of all values, unless the file has a “wave” column."),
     )
+    sheet = forms.CharField(
+        label=_("Sheet"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "For a workbook with more than one sheet: the name of the sheet with the data "
+            "(empty: the first sheet)."
+        ),
+    )
 
     def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,8 +1,8 @@
 """The rows of an uploaded table, one at a time: ``TableReader``.
 
 A ``.csv`` (UTF-8 with or without BOM, UTF-16 with BOM, or Windows-1252;
-separator ``,``, ``;`` or tab, detected) or an ``.xlsx`` (first sheet, read-only
-mode, streamed). Anything else, or a file over the limits, is ``FileUnreadable``.
+separator ``,``, ``;`` or tab, detected) or an ``.xlsx`` (the chosen sheet or the
+first, read-only mode, streamed). Anything else, or a file over the limits, is ``FileUnreadable``.
 """
 
 from __future__ import annotations
@@ -28,6 +28,14 @@ MAX_PACKING_RATIO = 100
 RATIO_CHECKED_ABOVE = 1024 * 1024
 
 Row = tuple[int, list]
+# Separators that say how the file writes numbers (see ``values``): Dutch Excel saves
+# CSV with ";" and decimal commas, English Excel with "," and decimal points.
+DECIMAL_OF_DELIMITER = {";": "comma", ",": "point"}
+
+
+class UncachedFormula(str):
+    """An .xlsx cell with a formula but no value saved with it (a file written by a
+    program, never opened and saved in Excel): its text is the formula."""
 
 
 def is_blank(value) -> bool:
@@ -62,9 +70,12 @@ class TableReader:
     is not a table we can read, possibly in the middle of it.
     """
 
-    def __init__(self, fileobj, filename: str = ""):
+    def __init__(self, fileobj, filename: str = "", *, sheet: str = ""):
         self.file = self._raw(fileobj)
         self.filename = filename
+        self.sheet = sheet
+        # "comma", "point" or None (unknown), known once the first row is read.
+        self.decimal: str | None = None
         self.max_bytes = settings.UPLOAD_MAX_BYTES
         self.max_unpacked_bytes = settings.UPLOAD_MAX_UNPACKED_BYTES
 
@@ -177,6 +188,7 @@ class TableReader:
         if _looks_binary(sample):
             raise FileUnreadable(_("This is not a CSV or Excel file we can read."))
         delimiter = self.detect_delimiter(sample[:8192])
+        self.decimal = DECIMAL_OF_DELIMITER.get(delimiter)
         text = io.TextIOWrapper(self.file, encoding=encoding, newline="", errors="strict")
         reader = csv.reader(text, delimiter=delimiter)
         line = 1
@@ -248,22 +260,48 @@ class TableReader:
 
         self.check_workbook()
         try:
-            workbook = openpyxl.load_workbook(self.file, read_only=True, data_only=True)
+            values = openpyxl.load_workbook(self.file, read_only=True, data_only=True)
+            # The same sheet with its formulas, read alongside: a formula cell without a
+            # saved value reads as None above, and must not pass for an empty cell.
+            formulas = openpyxl.load_workbook(self.file, read_only=True, data_only=False)
         except Exception:  # noqa: BLE001 - openpyxl raises many kinds on a broken file
             raise FileUnreadable(_("This file is not a valid Excel (.xlsx) file.")) from None
         try:
-            if not workbook.worksheets:
-                raise FileUnreadable(_("The Excel file has no sheets."))
-            sheet = workbook.worksheets[0]
+            sheet, formula_sheet = self._sheet(values), self._sheet(formulas)
             try:
-                for line, row in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
-                    yield line, [c.strip() if isinstance(c, str) else c for c in row]
+                rows = sheet.iter_rows(min_row=1, values_only=True)
+                formula_rows = formula_sheet.iter_rows(min_row=1, values_only=True)
+                for line, (row, formula_row) in enumerate(
+                    zip(rows, formula_rows, strict=False), start=1
+                ):
+                    yield line, [_xlsx_cell(c, f) for c, f in zip(row, formula_row, strict=False)]
             except FileUnreadable:
                 raise
             except Exception:  # noqa: BLE001
                 raise FileUnreadable(_("This file is not a valid Excel (.xlsx) file.")) from None
         finally:
-            workbook.close()
+            values.close()
+            formulas.close()
+
+    def _sheet(self, workbook):
+        """The chosen sheet (by name, case-insensitive), or the first."""
+        if not workbook.worksheets:
+            raise FileUnreadable(_("The Excel file has no sheets."))
+        if not self.sheet:
+            return workbook.worksheets[0]
+        for sheet in workbook.worksheets:
+            if sheet.title.casefold() == self.sheet.strip().casefold():
+                return sheet
+        raise FileUnreadable(
+            _("The workbook has no sheet “%(sheet)s”; its sheets are: %(names)s.")
+            % {"sheet": self.sheet, "names": ", ".join(s.title for s in workbook.worksheets)}
+        )
+
+
+def _xlsx_cell(value, formula):
+    if value is None and isinstance(formula, str) and formula.startswith("="):
+        return UncachedFormula(formula)
+    return value.strip() if isinstance(value, str) else value
 
 
 def _looks_binary(text: str) -> bool:

@@ -57,6 +57,7 @@ MEASURE_FIELDS = (
     "max_value",
     "higher_is_better",
     "respondent",
+    "missing_codes",
     "order",
 )
 
@@ -176,6 +177,7 @@ def _codebook_write(unit, specs, result):
             setattr(measure, name, getattr(spec, name))
         measure.higher_is_better = spec.higher_is_better
         measure.respondent = spec.respondent
+        measure.missing_codes = spec.missing_codes
         try:
             measure.save()
         except IntegrityError:

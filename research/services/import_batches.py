@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from bpu.celery import enqueue
 
 from ..importing.problems import Problems
-from ..models import ImportBatch
+from ..models import ImportBatch, Wave
 from ..tasks import process_import_task
 from .observations import observations_import
 
@@ -62,7 +62,7 @@ def _forget_stale_previews(*, unit):
 
 
 @transaction.atomic
-def import_batch_upload(*, unit, upload, wave=None, actor) -> ImportBatch:
+def import_batch_upload(*, unit, upload, wave=None, sheet="", actor) -> ImportBatch:
     """Store an uploaded data file as a queued batch; its check is sent on commit."""
     _forget_stale_previews(unit=unit)
     batch = ImportBatch(
@@ -70,6 +70,7 @@ def import_batch_upload(*, unit, upload, wave=None, actor) -> ImportBatch:
         uploaded_by=actor,
         original_filename=Path(upload.name).name[:255],
         wave=wave,
+        sheet=sheet[:100],
         status=ImportBatch.Status.QUEUED,
     )
     upload.seek(0)
@@ -202,6 +203,7 @@ def _check(batch: ImportBatch) -> None:
         dry_run=True,
         filename=batch.original_filename,
         progress=_progress_setter(batch.pk, 0, 95),
+        sheet=batch.sheet,
     )
     if not result.ok:
         _fail(batch, problems=result.problems)
@@ -214,8 +216,19 @@ def _check(batch: ImportBatch) -> None:
         values_updated=result.updated,
         values_unchanged=result.unchanged,
         sample_changes=result.changes,
+        preview=_preview(batch, result),
         finished_at=timezone.now(),
     )
+
+
+def _preview(batch: ImportBatch, result) -> dict:
+    """What the preview shows besides the counts: the waves the values go into (their
+    codes and labels) and the first values as read."""
+    waves = Wave.objects.filter(pk__in=result.summary.waves).order_by("order", "code")
+    return {
+        "waves": [{"code": w.code, "label": w.label} for w in waves],
+        "first": result.summary.first,
+    }
 
 
 def _import(batch: ImportBatch) -> None:
@@ -227,6 +240,7 @@ def _import(batch: ImportBatch) -> None:
         batch=batch,
         filename=batch.original_filename,
         progress=_progress_setter(batch.pk, 0, 90),
+        sheet=batch.sheet,
     )
     if not result.ok:
         # The codebook or the waves changed since the preview: nothing was written.
