@@ -105,7 +105,8 @@ def test_a_range_that_excludes_existing_data_is_refused(unit):
         ),
         (
             "code,label,type\nx,X,scale\n",
-            "Line 2, column C (type): “scale” is not a type (use numeric, likert, yesno or text; or numeriek, likert, ja/nee or tekst).",
+            "Line 2, column C (type): “scale” is not a type (use numeric, likert, yesno or text; "
+            "or numeriek, likert, ja/nee or tekst).",
         ),
         (
             "code,label,type,min,max\nx,X,numeric,5,1\n",
