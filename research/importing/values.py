@@ -28,7 +28,7 @@ _respondent_re = re.compile(RESPONDENT_RE)
 _plain_re = re.compile(r"^(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 _dot_groups_re = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+(,\d+)?$")  # 1.250.000 or 1.250,50
 _comma_groups_re = re.compile(r"^[1-9]\d{0,2}(,\d{3})+(\.\d+)?$")  # 1,250,000 or 1,250.50
-_currency_re = re.compile(r"^(€|eur\b)\s*|\s*(€|eur)$", re.IGNORECASE)
+_currency_re = re.compile(r"^(€|eur)|(€|eur)$", re.IGNORECASE)
 
 
 # What a spreadsheet runs as a formula. The exports put a "'" before a text starting
