@@ -94,7 +94,11 @@ def test_numbers_that_read_two_ways_or_not_at_all_are_refused(text, message):
 
 
 def test_dutch_excel_csv_utf8_bom(unit, measures):
-    content = "\ufeffrespondent;bedrag;djg;net\r\nNB-001;2.500;7,5;WAAR\r\nNB-002;EUR 1.250,50;;ONWAAR\r\n"
+    content = (
+        "\ufeffrespondent;bedrag;djg;net\r\n"
+        "NB-001;2.500;7,5;WAAR\r\n"
+        "NB-002;EUR 1.250,50;;ONWAAR\r\n"
+    )
     result = run_import(unit, content.encode("utf-8"))
     assert result.ok, problem_texts(result)
     assert values(unit) == {
