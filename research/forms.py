@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import Measure, Wave
 from .services.codebook import MEASURE_FIELDS
 
-DATA_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx")
+DATA_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx", ".ods")
 
 
 def _helper(label, *, form_tag=True):
@@ -39,14 +39,16 @@ class MeasureForm(forms.ModelForm):
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
-        help_text=_("CSV (comma, semicolon or tab separated) or Excel (.xlsx)."),
+        help_text=_(
+            "CSV (comma, semicolon or tab separated), Excel (.xlsx) or OpenDocument (.ods)."
+        ),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in DATA_EXTENSIONS:
             raise forms.ValidationError(
-                _("Upload a .csv or .xlsx file (this is “%(name)s”).") % {"name": upload.name}
+                _("Upload a .csv, .xlsx or .ods file (this is “%(name)s”).") % {"name": upload.name}
             )
         limit = settings.UPLOAD_MAX_BYTES
         if upload.size > limit:
@@ -95,7 +97,7 @@ class ImportForm(UploadForm):
         self.fields["file"].label = _("Data file")
         self.fields["file"].help_text = _(
             "Wide: a “respondent” column, then one column per measure code. Long: the columns "
-            "respondent, wave, measure, value. CSV or Excel (.xlsx)."
+            "respondent, wave, measure, value. CSV, Excel (.xlsx) or OpenDocument (.ods)."
         )
         self.helper = _helper(_("Check the file"))
 

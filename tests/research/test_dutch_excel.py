@@ -329,3 +329,84 @@ def test_export_view_follows_the_readers_language(unit, researcher, client_for, 
     researcher.save()
     body = b"".join(client.get(path + "?format=csv&shape=wide").streaming_content)
     assert body.decode("utf-8").splitlines()[1] == f"{unit.slug},R1,baseline,,7.5,,,"
+
+
+# --- OpenDocument (.ods) -----------------------------------------------------------------------
+
+
+def _ods(rows, *, sheets=("Blad1",)) -> bytes:
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+    for name in sheets:
+        table = Table(name=name)
+        for values_ in rows:
+            row = TableRow()
+            for value in values_:
+                if isinstance(value, bool):
+                    cell = TableCell(valuetype="boolean", booleanvalue=str(value).lower())
+                elif isinstance(value, float | int):
+                    cell = TableCell(valuetype="float", value=str(value))
+                elif isinstance(value, str) and value.startswith("of:="):
+                    cell = TableCell(formula=value)
+                elif value is None:
+                    cell = TableCell(numbercolumnsrepeated=3)
+                else:
+                    cell = TableCell(valuetype="string")
+                    cell.addElement(P(text=value))
+                row.addElement(cell)
+            table.addElement(row)
+        document.spreadsheet.addElement(table)
+    out = io.BytesIO()
+    document.write(out)
+    return out.getvalue()
+
+
+def test_an_ods_file_is_read(unit, measures):
+    content = _ods(
+        [
+            ["respondent", "djg", "net", "note", None],
+            ["Zoë-1", 7.5, True, "café", None],
+            ["R2", 2, False, None],
+        ]
+    )
+    result = run_import(unit, content, name="data.ods")
+    assert result.ok, problem_texts(result)
+    assert values(unit) == {
+        ("Zoë-1", "baseline", "djg"): 7.5,
+        ("Zoë-1", "baseline", "net"): 1.0,
+        ("Zoë-1", "baseline", "note"): "café",
+        ("R2", "baseline", "djg"): 2.0,
+        ("R2", "baseline", "net"): 0.0,
+    }
+
+
+def test_an_ods_formula_without_a_value_and_a_missing_sheet(unit, measures):
+    content = _ods([["respondent", "djg"], ["R1", "of:=[.B1]*2"]], sheets=("Blad1", "Gegevens"))
+    result = run_import(unit, content, name="data.ods")
+    assert problem_texts(result) == [
+        "Line 2, column B (djg): A formula (=[.B1]*2) without a saved value: open the file in "
+        "Excel, save it, and upload it again."
+    ]
+    from research.services import observations_import
+
+    result = observations_import(
+        unit=unit, file=io.BytesIO(content), filename="d.ods", sheet="data"
+    )
+    assert problem_texts(result) == [
+        "The workbook has no sheet “data”; its sheets are: Blad1, Gegevens."
+    ]
+
+
+def test_an_ods_too_large_to_read_whole_is_refused(unit, measures, monkeypatch):
+    from research.importing import tables
+
+    monkeypatch.setattr(tables, "ODS_MAX_CONTENT_BYTES", 1024)
+    content = _ods([["respondent", "note"]] + [[f"R{i}", "x" * 20] for i in range(100)])
+    result = run_import(unit, content, name="data.ods")
+    assert problem_texts(result) == [
+        "This .ods file is too large to read here (its sheets unpack to more than 0 MB); save "
+        "it as .xlsx or CSV and upload that."
+    ]
