@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ..importing.codebook import CodebookReader, MeasureSpec
 from ..importing.problems import Problems
 from ..models import Measure, Observation
+from ..templatetags.research_format import num
 from ._common import lock_unit, open_file
 
 
@@ -36,14 +37,14 @@ def _check_range_fits(measure: Measure, min_value, max_value):
         raise ValidationError(
             {
                 "min_value": _("There is data below this minimum (%(value)s).")
-                % {"value": bounds["lo"]}
+                % {"value": num(bounds["lo"])}
             }
         )
     if bounds["hi"] is not None and max_value is not None and bounds["hi"] > max_value:
         raise ValidationError(
             {
                 "max_value": _("There is data above this maximum (%(value)s).")
-                % {"value": bounds["hi"]}
+                % {"value": num(bounds["hi"])}
             }
         )
 
@@ -202,12 +203,12 @@ def _apply_spec(measure, spec: MeasureSpec, with_data, ranges, problems):
                 spec.line,
                 "min",
                 _("The measure “%(code)s” has data below this minimum (%(value)s).")
-                % {"code": measure.code, "value": bounds["lo"]},
+                % {"code": measure.code, "value": num(bounds["lo"])},
             )
         if spec.max_value is not None and bounds["hi"] > spec.max_value:
             problems.add(
                 spec.line,
                 "max",
                 _("The measure “%(code)s” has data above this maximum (%(value)s).")
-                % {"code": measure.code, "value": bounds["hi"]},
+                % {"code": measure.code, "value": num(bounds["hi"])},
             )
