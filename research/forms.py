@@ -69,7 +69,7 @@ class CodebookUploadForm(UploadForm):
         self.fields["file"].label = _("Codebook file")
         self.fields["file"].help_text = _(
             "Columns: code, label, construct, type (numeric, likert, yesno, text), min, max, "
-            "higher_is_better, respondent. Measures with a code that exists are updated."
+            "higher_is_better, respondent, missing. Measures with a code that exists are updated."
         )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from ..models import MeasureType
 from .problems import FileUnreadable, Problems, column_letter, describe_column, shorten
 from .tables import Row, TableReader, cell_text, first_nonblank, is_blank
 from .values import ValueProblem, parse_respondent, parse_value, unneutralise
@@ -82,6 +83,7 @@ class DataFileReader:
         self.measures = _Lookup(measures)
         self.waves = _Lookup(waves, extra_keys=("label",))
         self.measure_codes = {m.pk: m.code for m in measures}
+        self.yesno = {m.pk for m in measures if m.type == MeasureType.YESNO}
         self.wave_codes = {w.pk: w.code for w in waves}
         self.wave = wave
         self.sheet = sheet
@@ -125,6 +127,7 @@ class DataFileReader:
             "wave": self.wave_codes.get(record.wave_id, ""),
             "measure": self.measure_codes.get(record.measure_id, ""),
             "value": record.value_text if record.value_numeric is None else record.value_numeric,
+            "yesno": record.measure_id in self.yesno,
         }
 
     def records(self, rows: Iterator[Row]) -> Iterator[Record]:

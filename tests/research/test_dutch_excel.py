@@ -253,6 +253,17 @@ def test_a_chosen_sheet_is_read(unit, measures):
 # --- Preview -------------------------------------------------------------------------------------
 
 
+def _shown(line, respondent, measure, value, *, yesno=False):
+    return {
+        "line": line,
+        "respondent": respondent,
+        "wave": "baseline",
+        "measure": measure,
+        "value": value,
+        "yesno": yesno,
+    }
+
+
 def test_preview_shows_the_wave_the_first_values_and_what_is_replaced(
     unit, researcher, client_for, measures, django_capture_on_commit_callbacks
 ):
@@ -261,7 +272,7 @@ def test_preview_shows_the_wave_the_first_values_and_what_is_replaced(
     assert run_import(unit, "respondent,djg\nR1,1\n").ok
     _dutch(researcher)
     client = client_for(researcher)
-    content = "respondent;djg;note\nR1;7,5;Één café\nR2;2;\n".encode()
+    content = "respondent;djg;net;note\nR1;7,5;WAAR;Één café\nR2;2;onwaar;\n".encode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("research:import", args=[unit.slug]),
@@ -272,20 +283,18 @@ def test_preview_shows_the_wave_the_first_values_and_what_is_replaced(
     assert batch.preview == {
         "waves": [{"code": "baseline", "label": "Baseline", "default": True}],
         "first": [
-            {"line": 2, "respondent": "R1", "wave": "baseline", "measure": "djg", "value": 7.5},
-            {
-                "line": 2,
-                "respondent": "R1",
-                "wave": "baseline",
-                "measure": "note",
-                "value": "Één café",
-            },
-            {"line": 3, "respondent": "R2", "wave": "baseline", "measure": "djg", "value": 2.0},
+            _shown(2, "R1", "djg", 7.5),
+            _shown(2, "R1", "net", 1.0, yesno=True),
+            _shown(2, "R1", "note", "Één café"),
+            _shown(3, "R2", "djg", 2.0),
+            _shown(3, "R2", "net", 0.0, yesno=True),
         ],
     }
     page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "Nulmeting (<code>baseline</code>)" in page
     assert "<td>7,5</td>" in page and "<td>Één café</td>" in page
+    assert "<td>ja</td>" in page and "<td>nee</td>" in page
+    assert '<th scope="col">Meetmoment</th>' in page
     assert "<td>1</td><td>→ 7,5</td>" in page
     researcher.language = "en"
     researcher.save()
