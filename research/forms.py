@@ -63,6 +63,16 @@ class UploadForm(forms.Form):
 
 
 class CodebookUploadForm(UploadForm):
+    sheet = forms.CharField(
+        label=_("Sheet"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "For a workbook with more than one sheet: the name of the sheet with the codebook "
+            "(empty: the first sheet; in an export from here it is “codebook”)."
+        ),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Upload codebook"))

@@ -111,9 +111,10 @@ class CodebookResult:
         return not self.problems
 
 
-def codebook_import(*, unit, file, filename="", actor=None) -> CodebookResult:
-    """Create or update the unit's measures from a codebook file, by code. All or nothing."""
-    reader = CodebookReader()
+def codebook_import(*, unit, file, filename="", actor=None, sheet="") -> CodebookResult:
+    """Create or update the unit's measures from a codebook file, by code. All or nothing.
+    ``sheet`` names the sheet of a workbook (an export's is "codebook"; default the first)."""
+    reader = CodebookReader(sheet=sheet)
     opened, filename = open_file(file, filename)
     try:
         specs = reader.read(opened, filename=filename)

@@ -419,3 +419,22 @@ def test_an_ods_too_large_to_read_whole_is_refused(unit, measures, monkeypatch):
         "This .ods file is too large to read here (its sheets unpack to more than 0 MB); save "
         "it as .xlsx or CSV and upload that."
     ]
+
+
+def test_the_exported_codebook_sheet_imports_again(unit, measures):
+    from tests.factories import UnitFactory
+
+    Measure.objects.filter(pk=measures["djg"].pk).update(
+        missing_codes="99; n.v.t.", respondent=Respondent.CARER, max_value=37.5
+    )
+    out = io.BytesIO()
+    exporting.write_xlsx(unit, out)
+    other = UnitFactory()
+    result = codebook_import(
+        unit=other, file=io.BytesIO(out.getvalue()), filename="e.xlsx", sheet="codebook"
+    )
+    assert result.ok, [str(p) for p in result.problems]
+    fields = ("code", "label", "type", "min_value", "max_value", "respondent", "missing_codes")
+    assert list(Measure.objects.filter(unit=other).order_by("order").values_list(*fields)) == list(
+        Measure.objects.filter(unit=unit).order_by("order").values_list(*fields)
+    )
