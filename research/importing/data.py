@@ -44,6 +44,9 @@ class ReadSummary:
     # The first values as read, for the preview: dicts with line, respondent, wave,
     # measure, value (a number or a text).
     first: list = field(default_factory=list)
+    # A workbook's sheets, and the one read ([] and "" for a CSV).
+    sheets: list = field(default_factory=list)
+    sheet: str = ""
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,7 @@ class DataFileReader:
     def _unneutralised(self, rows, table):
         for line, cells in rows:
             self.decimal = table.decimal
+            self.summary.sheets, self.summary.sheet = table.sheet_names, table.sheet_read
             yield line, [unneutralise(c) for c in cells]
 
     def _shown(self, record: Record) -> dict:

@@ -81,6 +81,9 @@ class TableReader:
         self.sheet = sheet
         # "comma", "point" or None (unknown), known once the first row is read.
         self.decimal: str | None = None
+        # A workbook's sheets and the one read, known once the first row is read.
+        self.sheet_names: list[str] = []
+        self.sheet_read = ""
         self.max_bytes = settings.UPLOAD_MAX_BYTES
         self.max_unpacked_bytes = settings.UPLOAD_MAX_UNPACKED_BYTES
 
@@ -339,10 +342,10 @@ class TableReader:
         return self._chosen(workbook.worksheets, lambda sheet: sheet.title)
 
     def _chosen(self, sheets, name_of):
-        if not self.sheet:
-            return sheets[0]
+        self.sheet_names = [name_of(s) for s in sheets]
         for sheet in sheets:
-            if name_of(sheet).casefold() == self.sheet.strip().casefold():
+            if not self.sheet or name_of(sheet).casefold() == self.sheet.strip().casefold():
+                self.sheet_read = name_of(sheet)
                 return sheet
         raise FileUnreadable(
             _("The workbook has no sheet “%(sheet)s”; its sheets are: %(names)s.")

@@ -233,6 +233,8 @@ def _preview(batch: ImportBatch, result) -> dict:
             for w in waves
         ],
         "first": result.summary.first,
+        "sheet": result.summary.sheet,
+        "sheets": result.summary.sheets,
     }
 
 

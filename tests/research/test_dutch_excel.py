@@ -250,6 +250,31 @@ def test_a_chosen_sheet_is_read(unit, measures):
     ]
 
 
+def test_the_preview_says_which_sheet_was_read(
+    unit, researcher, client_for, measures, django_capture_on_commit_callbacks
+):
+    from .import_helpers import wave
+
+    client = client_for(researcher)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("research:import", args=[unit.slug]),
+            {
+                "file": SimpleUploadedFile("d.xlsx", _two_sheets()),
+                "wave": wave(unit).pk,
+                "sheet": "DATA",
+            },
+        )
+    batch = ImportBatch.objects.get(unit=unit, status="previewed")
+    assert (batch.sheet, batch.preview["sheet"], batch.preview["sheets"]) == (
+        "DATA",
+        "Data",
+        ["toelichting", "Data"],
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "Read from the sheet “Data” (the workbook has: toelichting, Data)." in page
+
+
 # --- Preview -------------------------------------------------------------------------------------
 
 
@@ -289,6 +314,8 @@ def test_preview_shows_the_wave_the_first_values_and_what_is_replaced(
             _shown(3, "R2", "djg", 2.0),
             _shown(3, "R2", "net", 0.0, yesno=True),
         ],
+        "sheet": "",
+        "sheets": [],
     }
     page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "Nulmeting (<code>baseline</code>)" in page
