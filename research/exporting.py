@@ -128,3 +128,60 @@ def write_xlsx(unit, out, *, shape: str = LONG):
     for row in codebook_rows(unit):
         codebook.append(neutralise_row(row))
     workbook.save(out)
+
+
+SPSS_RESERVED = frozenset(
+    {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"}
+)
+
+
+def spss_name(code: str) -> str:
+    """A measure code as an SPSS variable name: starting with a letter, not a keyword."""
+    if not code[:1].isalpha() or code.upper() in SPSS_RESERVED:
+        return f"m_{code}"
+    return code
+
+
+def write_sav(unit, out, *, yes: str = "yes", no: str = "no"):
+    """Write the wide export as an SPSS ``.sav`` (a row per respondent and wave) to a binary
+    stream: measure labels as variable labels, ``yes``/``no`` as value labels of yes/no
+    measures, likert and numeric measures as scale or ordinal variables."""
+    import tempfile
+    from pathlib import Path
+
+    import pandas as pd
+    import pyreadstat
+
+    measures = _measures(unit)
+    names = {m.pk: spss_name(m.code) for m in measures}
+    table = wide_rows(unit)
+    next(table)  # the header: the measures, in this order
+    columns = {"respondent": [], "wave": [], **{names[m.pk]: [] for m in measures}}
+    for row in table:
+        columns["respondent"].append(row[1])
+        columns["wave"].append(row[2])
+        for m, value in zip(measures, row[3:], strict=True):
+            if m.type == "text":
+                columns[names[m.pk]].append(value or "")
+            else:
+                columns[names[m.pk]].append(float("nan") if value is None else float(value))
+    frame = pd.DataFrame(columns)
+    labels = {"respondent": "respondent", "wave": "wave"}
+    labels |= {names[m.pk]: m.label for m in measures}
+    measure_levels = {names[m.pk]: _spss_level(m.type) for m in measures}
+    measure_levels |= {"respondent": "nominal", "wave": "nominal"}
+    value_labels = {names[m.pk]: {1.0: yes, 0.0: no} for m in measures if m.type == "yesno"}
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "export.sav"
+        pyreadstat.write_sav(
+            frame,
+            str(path),
+            column_labels=labels,
+            variable_value_labels=value_labels,
+            variable_measure=measure_levels,
+        )
+        out.write(path.read_bytes())
+
+
+def _spss_level(kind: str) -> str:
+    return {"numeric": "scale", "likert": "ordinal", "yesno": "nominal"}.get(kind, "nominal")

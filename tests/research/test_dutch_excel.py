@@ -465,3 +465,27 @@ def test_the_exported_codebook_sheet_imports_again(unit, measures):
     assert list(Measure.objects.filter(unit=other).order_by("order").values_list(*fields)) == list(
         Measure.objects.filter(unit=unit).order_by("order").values_list(*fields)
     )
+
+
+def test_spss_export_has_variable_and_value_labels(unit, researcher, client_for, measures):
+    import tempfile
+
+    import pyreadstat
+
+    assert run_import(unit, "respondent;djg;net;note\nZoë-1;7,5;ja;café\nR2;;nee;\n").ok
+    _dutch(researcher)
+    client = client_for(researcher)
+    response = client.get(reverse("research:export", args=[unit.slug]) + "?format=sav")
+    assert response["Content-Type"] == "application/x-spss-sav"
+    with tempfile.NamedTemporaryFile(suffix=".sav") as file:
+        file.write(response.content)
+        file.flush()
+        frame, meta = pyreadstat.read_sav(file.name)
+    assert list(frame.columns) == ["respondent", "wave", "ucla", "djg", "net", "note", "bedrag"]
+    assert frame["respondent"].tolist() == ["R2", "Zoë-1"]
+    assert frame["djg"].tolist()[1] == 7.5
+    assert frame["net"].tolist() == [0.0, 1.0]
+    assert frame["note"].tolist() == ["", "café"]
+    assert meta.column_names_to_labels["djg"] == "DJG"
+    assert meta.variable_value_labels["net"] == {0.0: "nee", 1.0: "ja"}
+    assert meta.variable_measure["djg"] == "scale"
