@@ -12,6 +12,7 @@ import codecs
 import contextlib
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 
@@ -31,6 +32,7 @@ RATIO_CHECKED_ABOVE = 1024 * 1024
 # XML is kept below this, and a larger file is asked for as .xlsx or CSV.
 ODS_MAX_CONTENT_BYTES = 10 * 1024 * 1024
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_formula_element = re.compile(rb"<(\w+:)?f[\s/>]")  # <f>, <f t="shared" .../>, <x:f>
 
 Row = tuple[int, list]
 # Separators that say how the file writes numbers (see ``values``): Dutch Excel saves
@@ -271,18 +273,27 @@ class TableReader:
         import openpyxl
 
         self.check_workbook()
+        formulas = None
         try:
             values = openpyxl.load_workbook(self.file, read_only=True, data_only=True)
-            # The same sheet with its formulas, read alongside: a formula cell without a
-            # saved value reads as None above, and must not pass for an empty cell.
-            formulas = openpyxl.load_workbook(self.file, read_only=True, data_only=False)
+            sheet = self._sheet(values)
+            # A formula cell without a saved value reads as None above, and must not pass
+            # for an empty cell: a sheet with formulas is read a second time alongside,
+            # with its formulas (only then: it doubles the work).
+            if self._has_formulas(sheet._worksheet_path):
+                formulas = openpyxl.load_workbook(self.file, read_only=True, data_only=False)
+        except FileUnreadable:
+            raise
         except Exception:  # noqa: BLE001 - openpyxl raises many kinds on a broken file
             raise FileUnreadable(_("This file is not a valid Excel (.xlsx) file.")) from None
         try:
-            sheet, formula_sheet = self._sheet(values), self._sheet(formulas)
             try:
                 rows = sheet.iter_rows(min_row=1, values_only=True)
-                formula_rows = formula_sheet.iter_rows(min_row=1, values_only=True)
+                if formulas is None:
+                    for line, row in enumerate(rows, start=1):
+                        yield line, [_xlsx_cell(c, None) for c in row]
+                    return
+                formula_rows = self._sheet(formulas).iter_rows(min_row=1, values_only=True)
                 for line, (row, formula_row) in enumerate(
                     zip(rows, formula_rows, strict=False), start=1
                 ):
@@ -293,7 +304,25 @@ class TableReader:
                 raise FileUnreadable(_("This file is not a valid Excel (.xlsx) file.")) from None
         finally:
             values.close()
-            formulas.close()
+            if formulas is not None:
+                formulas.close()
+
+    def _has_formulas(self, part: str) -> bool:
+        """Whether the sheet's XML has a formula element (scanned as bytes, in chunks)."""
+        position = self.file.tell()
+        try:
+            self.file.seek(0)
+            with zipfile.ZipFile(self.file) as archive, archive.open(part) as xml:
+                tail = b""
+                while chunk := xml.read(1024 * 1024):
+                    if _formula_element.search(tail + chunk):
+                        return True
+                    tail = chunk[-8:]
+            return False
+        except (KeyError, zipfile.BadZipFile, OSError):
+            return True  # read it the careful way
+        finally:
+            self.file.seek(position)
 
     # --- ODS (LibreOffice, Google Sheets' OpenDocument download) --------------------
 
