@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bpu.celery import enqueue
@@ -168,11 +168,15 @@ def import_batch_process(batch_id: int) -> ImportBatch | None:
     except (ValueError, OSError):
         _fail(batch, error=_("The uploaded file is no longer there; upload it again."))
         return ImportBatch.objects.get(pk=batch_id)
+    # The problems are stored as text: in the uploader's language (a worker has none of
+    # its own), so a Dutch researcher reads "37,6 ligt boven het maximum 37,5".
+    language = getattr(batch.uploaded_by, "language", "") or translation.get_language()
     try:
-        if batch.status == ImportBatch.Status.CHECKING:
-            _check(batch)
-        else:
-            _import(batch)
+        with translation.override(language):
+            if batch.status == ImportBatch.Status.CHECKING:
+                _check(batch)
+            else:
+                _import(batch)
     except Exception as exc:
         logger.exception("Import %s: attempt %s failed", batch_id, batch.attempts)
         _fail(batch, error=_readable(exc))

@@ -489,3 +489,22 @@ def test_spss_export_has_variable_and_value_labels(unit, researcher, client_for,
     assert meta.column_names_to_labels["djg"] == "DJG"
     assert meta.variable_value_labels["net"] == {0.0: "nee", 1.0: "ja"}
     assert meta.variable_measure["djg"] == "scale"
+
+
+def test_a_worker_writes_the_problems_in_the_uploaders_language(unit, researcher, measures):
+    from research.services.import_batches import import_batch_process, import_batch_upload
+
+    from .import_helpers import wave
+
+    _dutch(researcher)
+    Measure.objects.filter(pk=measures["djg"].pk).update(min_value=0, max_value=37.5)
+    with translation.override("en"):  # as a worker without a language of its own
+        batch = import_batch_upload(
+            unit=unit,
+            upload=SimpleUploadedFile("d.csv", b"respondent;djg\nR1;37,6\n"),
+            wave=wave(unit),
+            actor=researcher,
+        )
+        import_batch_process(batch.pk)
+    batch.refresh_from_db()
+    assert batch.problems == [[2, "B (djg)", "37,6 ligt boven het maximum 37,5."]]
