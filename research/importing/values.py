@@ -20,8 +20,8 @@ from .problems import shorten
 from .tables import UncachedFormula, cell_text
 
 MAX_TEXT_VALUE = 10_000
-YES = frozenset({"ja", "yes", "1", "true", "j", "y", "waar", "wel"})
-NO = frozenset({"nee", "no", "0", "false", "n", "onwaar", "niet"})
+YES = frozenset({"ja", "yes", "1", "true", "j", "y", "waar"})
+NO = frozenset({"nee", "no", "0", "false", "n", "onwaar"})
 DECIMAL_COMMA = "comma"
 DECIMAL_POINT = "point"
 _respondent_re = re.compile(RESPONDENT_RE)
