@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import Measure, Wave, WaveKind
 from .services.codebook import MEASURE_FIELDS
 
-DATA_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx")
+DATA_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx", ".ods")
 
 
 def _helper(label, *, form_tag=True):
@@ -39,14 +39,16 @@ class MeasureForm(forms.ModelForm):
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
-        help_text=_("CSV (comma, semicolon or tab separated) or Excel (.xlsx)."),
+        help_text=_(
+            "CSV (comma, semicolon or tab separated), Excel (.xlsx) or OpenDocument (.ods)."
+        ),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in DATA_EXTENSIONS:
             raise forms.ValidationError(
-                _("Upload a .csv or .xlsx file (this is “%(name)s”).") % {"name": upload.name}
+                _("Upload a .csv, .xlsx or .ods file (this is “%(name)s”).") % {"name": upload.name}
             )
         limit = settings.UPLOAD_MAX_BYTES
         if upload.size > limit:
@@ -61,13 +63,23 @@ class UploadForm(forms.Form):
 
 
 class CodebookUploadForm(UploadForm):
+    sheet = forms.CharField(
+        label=_("Sheet"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "For a workbook with more than one sheet: the name of the sheet with the codebook "
+            "(empty: the first sheet; in an export from here it is “codebook”)."
+        ),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Upload codebook"))
         self.fields["file"].label = _("Codebook file")
         self.fields["file"].help_text = _(
             "Columns: code, label, construct, type (numeric, likert, yesno, text), min, max, "
-            "higher_is_better, respondent. Measures with a code that exists are updated."
+            "higher_is_better, respondent, missing. Measures with a code that exists are updated."
         )
 
 
@@ -79,6 +91,15 @@ class ImportForm(UploadForm):
         empty_label=_("From the file's “wave” column"),
         help_text=_("The wave of all values, unless the file has a “wave” column."),
     )
+    sheet = forms.CharField(
+        label=_("Sheet"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "For a workbook with more than one sheet: the name of the sheet with the data "
+            "(empty: the first sheet)."
+        ),
+    )
 
     def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,7 +107,7 @@ class ImportForm(UploadForm):
         self.fields["file"].label = _("Data file")
         self.fields["file"].help_text = _(
             "Wide: a “respondent” column, then one column per measure code. Long: the columns "
-            "respondent, wave, measure, value. CSV or Excel (.xlsx)."
+            "respondent, wave, measure, value. CSV, Excel (.xlsx) or OpenDocument (.ods)."
         )
         self.helper = _helper(_("Check the file"))
 

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
@@ -29,7 +30,8 @@ from units.ownership import unit_or_programme_constraints
 MEASURE_CODE_RE = r"^[A-Za-z0-9_]+$"
 # Not starting with "-": a code is a cell in exports, and "-A1-B1" is a formula there.
 WAVE_CODE_RE = r"^[A-Za-z0-9_][A-Za-z0-9_-]*$"
-RESPONDENT_RE = r"^[A-Za-z0-9._-]{1,64}$"
+# Letters with accents too (\w is Unicode-aware); matched case-insensitively on import.
+RESPONDENT_RE = r"^[\w.-]{1,64}$"
 
 measure_code_validator = RegexValidator(
     MEASURE_CODE_RE, _("Use only letters, digits and underscores (_).")
@@ -53,6 +55,7 @@ class MeasureType(models.TextChoices):
 class Respondent(models.TextChoices):
     CLIENT = "client", _("Client")
     PROFESSIONAL = "professional", _("Professional")
+    CARER = "carer", _("Family carer")
     OTHER = "other", _("Other")
 
 
@@ -99,6 +102,12 @@ class Measure(models.Model):
     respondent = models.CharField(
         _("respondent"), max_length=12, choices=Respondent.choices, default=Respondent.CLIENT
     )
+    missing_codes = models.CharField(
+        _("missing codes"),
+        max_length=200,
+        blank=True,
+        help_text=_("Values that mean “no answer”, separated by “;”, e.g. 99; n.v.t."),
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
 
     objects = MeasureQuerySet.as_manager()
@@ -119,6 +128,10 @@ class Measure(models.Model):
 
     def __str__(self):
         return f"{self.code}: {self.label}"
+
+    @cached_property
+    def missing_code_set(self) -> frozenset[str]:
+        return frozenset(c.strip().casefold() for c in self.missing_codes.split(";") if c.strip())
 
     @property
     def is_quantitative(self) -> bool:
@@ -290,6 +303,11 @@ class ImportBatch(models.Model):
     values_unchanged = models.PositiveIntegerField(_("values unchanged"), default=0)
     # Up to research.importing.writing.SAMPLE_CHANGES replaced values, for the preview.
     sample_changes = models.JSONField(_("sample of replaced values"), default=list, blank=True)
+    # The preview: the waves the values go into and the first values as read.
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    sheet = models.CharField(
+        _("sheet"), max_length=100, blank=True, help_text=_("Empty: the first sheet.")
+    )
     # [line, column, message] of the first problems found (all of them counted in the total).
     problems = models.JSONField(_("problems"), default=list, blank=True)
     problems_total = models.PositiveIntegerField(_("number of problems"), default=0)

@@ -59,6 +59,8 @@ DOWNLOADS = {
     "report-pdf": ("member", _report),
     "research-export-csv": ("researcher", _research_export("csv")),
     "research-export-xlsx": ("researcher", _research_export("xlsx")),
+    "research-export-sav": ("researcher", _research_export("sav")),
+    "research-export-wide-csv": ("researcher", _research_export("csv&shape=wide")),
     "coded-passages-csv": (
         "researcher",
         lambda unit: reverse("research:fragments_export", args=[unit.slug]),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ..models import MeasureType, Respondent
 from .problems import FileUnreadable, Problems, describe_column, shorten
 from .tables import Row, TableReader, cell_text, first_nonblank, is_blank
-from .values import NO, YES, ValueProblem, parse_number
+from .values import NO, YES, ValueProblem, parse_number, unneutralise
 
 CODEBOOK_COLUMNS = (
     "code",
@@ -22,7 +22,55 @@ CODEBOOK_COLUMNS = (
     "max",
     "higher_is_better",
     "respondent",
+    "missing",
 )
+# Dutch (and other) words researchers write in a codebook, for its columns and values.
+COLUMN_WORDS = {
+    "omschrijving": "label",
+    "naam": "label",
+    "constructen": "construct",
+    "soort": "type",
+    "minimum": "min",
+    "maximum": "max",
+    "hoger_is_beter": "higher_is_better",
+    "respondenten": "respondent",
+    "ontbrekend": "missing",
+    "missing_codes": "missing",
+    "ontbrekende_waarden": "missing",
+}
+TYPE_WORDS = {
+    "numeriek": MeasureType.NUMERIC,
+    "getal": MeasureType.NUMERIC,
+    "number": MeasureType.NUMERIC,
+    "likertschaal": MeasureType.LIKERT,
+    "likert_scale": MeasureType.LIKERT,
+    "ja/nee": MeasureType.YESNO,
+    "janee": MeasureType.YESNO,
+    "ja_nee": MeasureType.YESNO,
+    "ja-nee": MeasureType.YESNO,
+    "yes/no": MeasureType.YESNO,
+    "yes_no": MeasureType.YESNO,
+    "boolean": MeasureType.YESNO,
+    "tekst": MeasureType.TEXT,
+    "string": MeasureType.TEXT,
+}
+RESPONDENT_WORDS = {
+    "cliënt": Respondent.CLIENT,
+    "cliënten": Respondent.CLIENT,
+    "clienten": Respondent.CLIENT,
+    "deelnemer": Respondent.CLIENT,
+    "professionals": Respondent.PROFESSIONAL,
+    "professioneel": Respondent.PROFESSIONAL,
+    "mantelzorger": Respondent.CARER,
+    "mantelzorgers": Respondent.CARER,
+    "family_carer": Respondent.CARER,
+    "family carer": Respondent.CARER,
+    "naaste": Respondent.CARER,
+    "naasten": Respondent.CARER,
+    "anders": Respondent.OTHER,
+    "overig": Respondent.OTHER,
+    "ander": Respondent.OTHER,
+}
 _code_re = re.compile(r"^[A-Za-z0-9_]{1,64}$")
 
 
@@ -37,6 +85,7 @@ class MeasureSpec:
     max_value: float | None
     higher_is_better: bool
     respondent: str
+    missing_codes: str = ""
 
 
 class _Row:
@@ -61,7 +110,9 @@ class _Row:
 class CodebookReader:
     """Reads a codebook; every problem found goes into ``problems``."""
 
-    def __init__(self):
+    def __init__(self, *, sheet: str = ""):
+        self.sheet = sheet
+        self.decimal = None
         self.problems = Problems()
         self.types = {t.value for t in MeasureType}
         self.respondents = {r.value for r in Respondent}
@@ -69,13 +120,19 @@ class CodebookReader:
     def read(self, fileobj, *, filename: str = "") -> list[MeasureSpec]:
         """The measures of the file, checked; none when it has any problem."""
         try:
-            specs = self.specs(TableReader(fileobj, filename).rows())
+            table = TableReader(fileobj, filename, sheet=self.sheet)
+            specs = self.specs(self._with_decimal(table))
         except FileUnreadable as exc:
             self.problems.add(exc.line, None, exc.message)
             return []
         if not self.problems and not specs:
             self.problems.add(2, None, _("The file has a header line but no measures."))
         return specs
+
+    def _with_decimal(self, table: TableReader) -> Iterator[Row]:
+        for line, cells in table.rows():
+            self.decimal = table.decimal
+            yield line, [unneutralise(c) for c in cells]
 
     def specs(self, rows: Iterator[Row]) -> list[MeasureSpec]:
         first = first_nonblank(rows)
@@ -101,6 +158,7 @@ class CodebookReader:
         index_of = {}
         for index, name in enumerate(names):
             key = name.casefold().replace(" ", "_")
+            key = COLUMN_WORDS.get(key, key)
             if not key:
                 continue
             if key not in CODEBOOK_COLUMNS:
@@ -158,11 +216,15 @@ class CodebookReader:
                 line, row.column("construct"), _("The construct is longer than 200 characters.")
             )
         kind = row.get("type").casefold()
+        kind = str(TYPE_WORDS.get(kind, kind))
         if kind not in self.types:
             problems.add(
                 line,
                 row.column("type"),
-                _("“%(value)s” is not a type (use numeric, likert, yesno or text).")
+                _(
+                    "“%(value)s” is not a type (use numeric, likert, yesno or text; or "
+                    "numeriek, likert, ja/nee or tekst)."
+                )
                 % {"value": shorten(row.get("type"))},
             )
         bounds = {key: self._bound(row, key, kind) for key in ("min", "max")}
@@ -182,13 +244,24 @@ class CodebookReader:
             max_value=bounds["max"],
             higher_is_better=self._higher_is_better(row),
             respondent=self._respondent(row),
+            missing_codes=self._missing(row),
         )
+
+    def _missing(self, row: _Row) -> str:
+        codes = "; ".join(c.strip() for c in row.get("missing").split(";") if c.strip())
+        if len(codes) > 200:
+            self.problems.add(
+                row.line,
+                row.column("missing"),
+                _("The missing codes are longer than 200 characters."),
+            )
+        return codes
 
     def _bound(self, row: _Row, key: str, kind: str) -> float | None:
         raw = row.get(key)
         if raw:
             try:
-                return parse_number(raw)
+                return parse_number(raw, self.decimal)
             except ValueProblem as exc:
                 self.problems.add(row.line, row.column(key), str(exc))
         elif kind in (MeasureType.NUMERIC, MeasureType.LIKERT):
@@ -216,11 +289,15 @@ class CodebookReader:
 
     def _respondent(self, row: _Row) -> str:
         respondent = row.get("respondent").casefold() or "client"
+        respondent = str(RESPONDENT_WORDS.get(respondent, respondent))
         if respondent not in self.respondents:
             self.problems.add(
                 row.line,
                 row.column("respondent"),
-                _("“%(value)s” is not a respondent (use client, professional or other).")
+                _(
+                    "“%(value)s” is not a respondent (use client, professional, carer or other; "
+                    "or cliënt, professional, mantelzorger or anders)."
+                )
                 % {"value": shorten(row.get("respondent"))},
             )
         return respondent

@@ -12,11 +12,15 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from ..models import MeasureType
 from .problems import FileUnreadable, Problems, column_letter, describe_column, shorten
 from .tables import Row, TableReader, cell_text, first_nonblank, is_blank
-from .values import ValueProblem, parse_respondent, parse_value
+from .values import ValueProblem, parse_respondent, parse_value, unneutralise
 
 LONG_COLUMNS = ("respondent", "wave", "measure", "value")
+# The exports' first column: which unit the values came from. Read past on import.
+UNIT_COLUMN = "unit"
+PREVIEW_VALUES = 10
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,12 @@ class ReadSummary:
     rows: int = 0
     values: int = 0
     waves: set = field(default_factory=set)
+    # The first values as read, for the preview: dicts with line, respondent, wave,
+    # measure, value (a number or a text).
+    first: list = field(default_factory=list)
+    # A workbook's sheets, and the one read ([] and "" for a CSV).
+    sheets: list = field(default_factory=list)
+    sheet: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,12 +82,21 @@ class DataFileReader:
     the form (or ``--wave``; a ``wave`` column in the file overrides it per row),
     and what was found (``problems``, ``summary``)."""
 
-    def __init__(self, *, measures, waves, wave=None):
+    def __init__(self, *, measures, waves, wave=None, respondents=(), sheet=""):
         self.measures = _Lookup(measures)
         self.waves = _Lookup(waves, extra_keys=("label",))
+        self.measure_codes = {m.pk: m.code for m in measures}
+        self.yesno = {m.pk for m in measures if m.type == MeasureType.YESNO}
+        self.wave_codes = {w.pk: w.code for w in waves}
         self.wave = wave
+        self.sheet = sheet
         self.problems = Problems()
         self.summary = ReadSummary()
+        self.decimal = None
+        # Respondent codes do not depend on capitals: the stored spelling of each code,
+        # and the first spelling (and its line) met in this file.
+        self.stored_spelling = {code.casefold(): code for code in respondents}
+        self.file_spelling: dict[str, tuple[str, int]] = {}
 
     def read(
         self, fileobj, *, filename: str = "", progress: Callable[[float], None] | None = None
@@ -86,14 +105,34 @@ class DataFileReader:
 
         ``progress``, if given, is called now and then with the part of the file read.
         """
-        rows = TableReader(fileobj, filename).rows(progress=progress)
+        table = TableReader(fileobj, filename, sheet=self.sheet)
+        rows = table.rows(progress=progress)
         try:
-            yield from self.records(rows)
+            for record in self.records(self._unneutralised(rows, table)):
+                if len(self.summary.first) < PREVIEW_VALUES:
+                    self.summary.first.append(self._shown(record))
+                yield record
         except FileUnreadable as exc:
             self.problems.add(exc.line, None, exc.message)
             return
         if not self.problems and self.summary.rows == 0:
             self.problems.add(2, None, _("The file has a header line but no data."))
+
+    def _unneutralised(self, rows, table):
+        for line, cells in rows:
+            self.decimal = table.decimal
+            self.summary.sheets, self.summary.sheet = table.sheet_names, table.sheet_read
+            yield line, [unneutralise(c) for c in cells]
+
+    def _shown(self, record: Record) -> dict:
+        return {
+            "line": record.line,
+            "respondent": record.respondent,
+            "wave": self.wave_codes.get(record.wave_id, ""),
+            "measure": self.measure_codes.get(record.measure_id, ""),
+            "value": record.value_text if record.value_numeric is None else record.value_numeric,
+            "yesno": record.measure_id in self.yesno,
+        }
 
     def records(self, rows: Iterator[Row]) -> Iterator[Record]:
         """Check every row of a data file; yield its values and add every problem found.
@@ -104,7 +143,7 @@ class DataFileReader:
         header = self._header(rows)
         if header is None:
             return
-        if set(header.index_of) == set(LONG_COLUMNS):
+        if set(header.index_of) - {UNIT_COLUMN} == set(LONG_COLUMNS):
             self.summary.shape = "long"
             yield from self._long(rows, header)
         else:
@@ -149,7 +188,10 @@ class DataFileReader:
     def _wide(self, rows, header: Header) -> Iterator[Record]:
         respondent_index = header.index_of["respondent"]
         wave_index = header.index_of.get("wave")
-        columns = self._measure_columns(header, skip=(respondent_index, wave_index))
+        skip = [respondent_index, wave_index]
+        if self.measures.get(UNIT_COLUMN) is None:
+            skip.append(header.index_of.get(UNIT_COLUMN))
+        columns = self._measure_columns(header, skip=skip)
         named = {i for i, n in enumerate(header.names) if n}
         first_line_of = {}
         for line, cells in rows:
@@ -190,10 +232,13 @@ class DataFileReader:
                 if is_blank(raw):
                     continue
                 try:
-                    number, text = parse_value(measure, raw)
+                    parsed = parse_value(measure, raw, self.decimal)
                 except ValueProblem as exc:
                     self.problems.add(line, column, str(exc))
                     continue
+                if parsed is None:  # a missing code of the measure
+                    continue
+                number, text = parsed
                 if respondent is None or row_wave is None:
                     continue
                 self.summary.values += 1
@@ -241,10 +286,13 @@ class DataFileReader:
             if is_blank(raw):
                 continue
             try:
-                number, text = parse_value(measure, raw)
+                parsed = parse_value(measure, raw, self.decimal)
             except ValueProblem as exc:
                 self.problems.add(line, describe_column(vi, names[vi]), str(exc))
                 continue
+            if parsed is None:  # a missing code of the measure
+                continue
+            number, text = parsed
             if respondent is None or row_wave is None:
                 continue
             key = (respondent, row_wave.pk, measure.pk)
@@ -292,10 +340,29 @@ class DataFileReader:
         try:
             if is_blank(raw):
                 raise ValueProblem(_("The respondent code is missing."))
-            return parse_respondent(raw)
+            code = parse_respondent(raw)
         except ValueProblem as exc:
             self.problems.add(line, describe_column(index, name), str(exc))
             return None
+        return self._one_spelling(code, line, describe_column(index, name))
+
+    def _one_spelling(self, code: str, line: int, column: str) -> str | None:
+        """The code as stored (nb-001 is NB-001 if that is stored), or None with a problem
+        when this file writes one code two ways."""
+        folded = code.casefold()
+        first = self.file_spelling.setdefault(folded, (code, line))
+        if first[0] != code:
+            self.problems.add(
+                line,
+                column,
+                _(
+                    "“%(code)s” is written as “%(other)s” on line %(line)s; respondent codes do "
+                    "not depend on capitals, so use one spelling."
+                )
+                % {"code": code, "other": first[0], "line": first[1]},
+            )
+            return None
+        return self.stored_spelling.get(folded, code)
 
     def _row_wave(self, cells, wave_index, line):
         if wave_index is not None and wave_index < len(cells) and not is_blank(cells[wave_index]):

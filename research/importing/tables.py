@@ -1,8 +1,9 @@
 """The rows of an uploaded table, one at a time: ``TableReader``.
 
 A ``.csv`` (UTF-8 with or without BOM, UTF-16 with BOM, or Windows-1252;
-separator ``,``, ``;`` or tab, detected) or an ``.xlsx`` (first sheet, read-only
-mode, streamed). Anything else, or a file over the limits, is ``FileUnreadable``.
+separator ``,``, ``;`` or tab, detected), an ``.xlsx`` (the chosen sheet or the
+first, read-only mode, streamed) or an ``.ods`` (read whole by odfpy, so its size is
+kept lower). Anything else, or a file over the limits, is ``FileUnreadable``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import codecs
 import contextlib
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 
@@ -26,8 +28,21 @@ PROGRESS_EVERY = 5000  # rows
 # 5 to 20 times; a run of spaces or zeros packs about 1,000 times).
 MAX_PACKING_RATIO = 100
 RATIO_CHECKED_ABOVE = 1024 * 1024
+# odfpy reads a whole .ods into memory (about 20 to 50 times its XML): its sheets'
+# XML is kept below this, and a larger file is asked for as .xlsx or CSV.
+ODS_MAX_CONTENT_BYTES = 10 * 1024 * 1024
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_formula_element = re.compile(rb"<(\w+:)?f[\s/>]")  # <f>, <f t="shared" .../>, <x:f>
 
 Row = tuple[int, list]
+# Separators that say how the file writes numbers (see ``values``): Dutch Excel saves
+# CSV with ";" and decimal commas, English Excel with "," and decimal points.
+DECIMAL_OF_DELIMITER = {";": "comma", ",": "point"}
+
+
+class UncachedFormula(str):
+    """An .xlsx cell with a formula but no value saved with it (a file written by a
+    program, never opened and saved in Excel): its text is the formula."""
 
 
 def is_blank(value) -> bool:
@@ -62,9 +77,15 @@ class TableReader:
     is not a table we can read, possibly in the middle of it.
     """
 
-    def __init__(self, fileobj, filename: str = ""):
+    def __init__(self, fileobj, filename: str = "", *, sheet: str = ""):
         self.file = self._raw(fileobj)
         self.filename = filename
+        self.sheet = sheet
+        # "comma", "point" or None (unknown), known once the first row is read.
+        self.decimal: str | None = None
+        # A workbook's sheets and the one read, known once the first row is read.
+        self.sheet_names: list[str] = []
+        self.sheet_read = ""
         self.max_bytes = settings.UPLOAD_MAX_BYTES
         self.max_unpacked_bytes = settings.UPLOAD_MAX_UNPACKED_BYTES
 
@@ -110,7 +131,11 @@ class TableReader:
         self.file.seek(0)
         if not head:
             raise FileUnreadable(_("The file is empty."), line=1)
-        if head.startswith(b"PK\x03\x04"):
+        if head.startswith(b"PK\x03\x04") and (
+            ODS_MIMETYPE in head[:200] or self.filename.lower().endswith(".ods")
+        ):
+            yield from self._ods_rows()
+        elif head.startswith(b"PK\x03\x04"):
             yield from self._xlsx_rows()
         elif head.startswith(b"\xd0\xcf\x11\xe0"):
             raise FileUnreadable(
@@ -177,6 +202,7 @@ class TableReader:
         if _looks_binary(sample):
             raise FileUnreadable(_("This is not a CSV or Excel file we can read."))
         delimiter = self.detect_delimiter(sample[:8192])
+        self.decimal = DECIMAL_OF_DELIMITER.get(delimiter)
         text = io.TextIOWrapper(self.file, encoding=encoding, newline="", errors="strict")
         reader = csv.reader(text, delimiter=delimiter)
         line = 1
@@ -247,23 +273,154 @@ class TableReader:
         import openpyxl
 
         self.check_workbook()
+        formulas = None
         try:
-            workbook = openpyxl.load_workbook(self.file, read_only=True, data_only=True)
+            values = openpyxl.load_workbook(self.file, read_only=True, data_only=True)
+            sheet = self._sheet(values)
+            # A formula cell without a saved value reads as None above, and must not pass
+            # for an empty cell: a sheet with formulas is read a second time alongside,
+            # with its formulas (only then: it doubles the work).
+            if self._has_formulas(sheet._worksheet_path):
+                formulas = openpyxl.load_workbook(self.file, read_only=True, data_only=False)
+        except FileUnreadable:
+            raise
         except Exception:  # noqa: BLE001 - openpyxl raises many kinds on a broken file
             raise FileUnreadable(_("This file is not a valid Excel (.xlsx) file.")) from None
         try:
-            if not workbook.worksheets:
-                raise FileUnreadable(_("The Excel file has no sheets."))
-            sheet = workbook.worksheets[0]
             try:
-                for line, row in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
-                    yield line, [c.strip() if isinstance(c, str) else c for c in row]
+                rows = sheet.iter_rows(min_row=1, values_only=True)
+                if formulas is None:
+                    for line, row in enumerate(rows, start=1):
+                        yield line, [_xlsx_cell(c, None) for c in row]
+                    return
+                formula_rows = self._sheet(formulas).iter_rows(min_row=1, values_only=True)
+                for line, (row, formula_row) in enumerate(
+                    zip(rows, formula_rows, strict=False), start=1
+                ):
+                    yield line, [_xlsx_cell(c, f) for c, f in zip(row, formula_row, strict=False)]
             except FileUnreadable:
                 raise
             except Exception:  # noqa: BLE001
                 raise FileUnreadable(_("This file is not a valid Excel (.xlsx) file.")) from None
         finally:
-            workbook.close()
+            values.close()
+            if formulas is not None:
+                formulas.close()
+
+    def _has_formulas(self, part: str) -> bool:
+        """Whether the sheet's XML has a formula element (scanned as bytes, in chunks)."""
+        position = self.file.tell()
+        try:
+            self.file.seek(0)
+            with zipfile.ZipFile(self.file) as archive, archive.open(part) as xml:
+                tail = b""
+                while chunk := xml.read(1024 * 1024):
+                    if _formula_element.search(tail + chunk):
+                        return True
+                    tail = chunk[-8:]
+            return False
+        except (KeyError, zipfile.BadZipFile, OSError):
+            return True  # read it the careful way
+        finally:
+            self.file.seek(position)
+
+    # --- ODS (LibreOffice, Google Sheets' OpenDocument download) --------------------
+
+    def _ods_rows(self) -> Iterator[Row]:
+        from odf.opendocument import load
+        from odf.table import Table, TableRow
+
+        self.check_workbook()
+        self.file.seek(0)
+        with zipfile.ZipFile(self.file) as archive:
+            sizes = {part.filename: part.file_size for part in archive.infolist()}
+        self.file.seek(0)
+        if sizes.get("content.xml", 0) > ODS_MAX_CONTENT_BYTES:
+            raise FileUnreadable(
+                _(
+                    "This .ods file is too large to read here (its sheets unpack to more than "
+                    "%(limit)s MB); save it as .xlsx or CSV and upload that."
+                )
+                % {"limit": f"{ODS_MAX_CONTENT_BYTES / 1024 / 1024:.0f}"}
+            )
+        try:
+            document = load(self.file)
+            tables = document.spreadsheet.getElementsByType(Table)
+        except Exception:  # noqa: BLE001 - odfpy raises many kinds on a broken file
+            raise FileUnreadable(
+                _("This file is not a valid OpenDocument (.ods) spreadsheet.")
+            ) from None
+        if not tables:
+            raise FileUnreadable(_("The spreadsheet has no sheets."))
+        table = self._chosen(tables, lambda t: t.getAttribute("name") or "")
+        line = 0
+        for row in table.getElementsByType(TableRow):
+            repeat = int(row.getAttribute("numberrowsrepeated") or 1)
+            cells = _ods_cells(row)
+            if not cells:  # empty rows (a sheet ends in a million of them)
+                line += repeat
+                continue
+            for _copy in range(min(repeat, ODS_MAX_REPEAT)):
+                line += 1
+                yield line, list(cells)
+
+    def _sheet(self, workbook):
+        """The chosen sheet (by name, case-insensitive), or the first."""
+        if not workbook.worksheets:
+            raise FileUnreadable(_("The Excel file has no sheets."))
+        return self._chosen(workbook.worksheets, lambda sheet: sheet.title)
+
+    def _chosen(self, sheets, name_of):
+        self.sheet_names = [name_of(s) for s in sheets]
+        for sheet in sheets:
+            if not self.sheet or name_of(sheet).casefold() == self.sheet.strip().casefold():
+                self.sheet_read = name_of(sheet)
+                return sheet
+        raise FileUnreadable(
+            _("The workbook has no sheet “%(sheet)s”; its sheets are: %(names)s.")
+            % {"sheet": self.sheet, "names": ", ".join(name_of(s) for s in sheets)}
+        )
+
+
+def _xlsx_cell(value, formula):
+    if value is None and isinstance(formula, str) and formula.startswith("="):
+        return UncachedFormula(formula)
+    return value.strip() if isinstance(value, str) else value
+
+
+ODS_MAX_REPEAT = 1000  # a row or cell repeated more is the sheet's empty end
+
+
+def _ods_cells(row) -> list:
+    """The cells of an .ods row as values (trailing empty cells left off)."""
+    cells = []
+    for cell in row.childNodes:
+        # A covered cell (under a merged one) holds a value the same way.
+        if getattr(cell, "qname", (None, None))[1] not in ("table-cell", "covered-table-cell"):
+            continue
+        repeat = int(cell.getAttribute("numbercolumnsrepeated") or 1)
+        value = _ods_value(cell)
+        cells.extend([value] * (1 if value is None and repeat > ODS_MAX_REPEAT else repeat))
+    while cells and is_blank(cells[-1]):
+        cells.pop()
+    return cells
+
+
+def _ods_value(cell):
+    from odf import teletype
+    from odf.text import P
+
+    kind = cell.getAttribute("valuetype")
+    if kind in ("float", "percentage", "currency"):
+        return float(cell.getAttribute("value"))
+    if kind == "boolean":
+        return cell.getAttribute("booleanvalue") == "true"
+    if kind in ("date", "time"):
+        return cell.getAttribute("datevalue") or cell.getAttribute("timevalue")
+    text = "\n".join(teletype.extractText(p) for p in cell.getElementsByType(P)).strip()
+    if not kind and (formula := cell.getAttribute("formula")):
+        return UncachedFormula(formula.removeprefix("of:"))
+    return text or None
 
 
 def _looks_binary(text: str) -> bool:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ..importing.codebook import CodebookReader, MeasureSpec
 from ..importing.problems import Problems
 from ..models import Measure, Observation
+from ..templatetags.research_format import num
 from ._common import lock_unit, open_file
 
 
@@ -36,14 +37,14 @@ def _check_range_fits(measure: Measure, min_value, max_value):
         raise ValidationError(
             {
                 "min_value": _("There is data below this minimum (%(value)s).")
-                % {"value": bounds["lo"]}
+                % {"value": num(bounds["lo"])}
             }
         )
     if bounds["hi"] is not None and max_value is not None and bounds["hi"] > max_value:
         raise ValidationError(
             {
                 "max_value": _("There is data above this maximum (%(value)s).")
-                % {"value": bounds["hi"]}
+                % {"value": num(bounds["hi"])}
             }
         )
 
@@ -57,6 +58,7 @@ MEASURE_FIELDS = (
     "max_value",
     "higher_is_better",
     "respondent",
+    "missing_codes",
     "order",
 )
 
@@ -109,9 +111,10 @@ class CodebookResult:
         return not self.problems
 
 
-def codebook_import(*, unit, file, filename="", actor=None) -> CodebookResult:
-    """Create or update the unit's measures from a codebook file, by code. All or nothing."""
-    reader = CodebookReader()
+def codebook_import(*, unit, file, filename="", actor=None, sheet="") -> CodebookResult:
+    """Create or update the unit's measures from a codebook file, by code. All or nothing.
+    ``sheet`` names the sheet of a workbook (an export's is "codebook"; default the first)."""
+    reader = CodebookReader(sheet=sheet)
     opened, filename = open_file(file, filename)
     try:
         specs = reader.read(opened, filename=filename)
@@ -176,6 +179,7 @@ def _codebook_write(unit, specs, result):
             setattr(measure, name, getattr(spec, name))
         measure.higher_is_better = spec.higher_is_better
         measure.respondent = spec.respondent
+        measure.missing_codes = spec.missing_codes
         try:
             measure.save()
         except IntegrityError:
@@ -200,12 +204,12 @@ def _apply_spec(measure, spec: MeasureSpec, with_data, ranges, problems):
                 spec.line,
                 "min",
                 _("The measure “%(code)s” has data below this minimum (%(value)s).")
-                % {"code": measure.code, "value": bounds["lo"]},
+                % {"code": measure.code, "value": num(bounds["lo"])},
             )
         if spec.max_value is not None and bounds["hi"] > spec.max_value:
             problems.add(
                 spec.line,
                 "max",
                 _("The measure “%(code)s” has data above this maximum (%(value)s).")
-                % {"code": measure.code, "value": bounds["hi"]},
+                % {"code": measure.code, "value": num(bounds["hi"])},
             )

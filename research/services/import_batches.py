@@ -19,13 +19,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bpu.celery import enqueue
 
 from ..importing.problems import Problems
-from ..models import ImportBatch
+from ..models import ImportBatch, Wave
 from ..tasks import process_import_task
 from .observations import observations_import
 
@@ -62,7 +62,7 @@ def _forget_stale_previews(*, unit):
 
 
 @transaction.atomic
-def import_batch_upload(*, unit, upload, wave=None, actor) -> ImportBatch:
+def import_batch_upload(*, unit, upload, wave=None, sheet="", actor) -> ImportBatch:
     """Store an uploaded data file as a queued batch; its check is sent on commit."""
     _forget_stale_previews(unit=unit)
     batch = ImportBatch(
@@ -70,6 +70,7 @@ def import_batch_upload(*, unit, upload, wave=None, actor) -> ImportBatch:
         uploaded_by=actor,
         original_filename=Path(upload.name).name[:255],
         wave=wave,
+        sheet=sheet[:100],
         status=ImportBatch.Status.QUEUED,
     )
     upload.seek(0)
@@ -167,11 +168,15 @@ def import_batch_process(batch_id: int) -> ImportBatch | None:
     except (ValueError, OSError):
         _fail(batch, error=_("The uploaded file is no longer there; upload it again."))
         return ImportBatch.objects.get(pk=batch_id)
+    # The problems are stored as text: in the uploader's language (a worker has none of
+    # its own), so a Dutch researcher reads "37,6 ligt boven het maximum 37,5".
+    language = getattr(batch.uploaded_by, "language", "") or translation.get_language()
     try:
-        if batch.status == ImportBatch.Status.CHECKING:
-            _check(batch)
-        else:
-            _import(batch)
+        with translation.override(language):
+            if batch.status == ImportBatch.Status.CHECKING:
+                _check(batch)
+            else:
+                _import(batch)
     except Exception as exc:
         logger.exception("Import %s: attempt %s failed", batch_id, batch.attempts)
         _fail(batch, error=_readable(exc))
@@ -202,6 +207,7 @@ def _check(batch: ImportBatch) -> None:
         dry_run=True,
         filename=batch.original_filename,
         progress=_progress_setter(batch.pk, 0, 95),
+        sheet=batch.sheet,
     )
     if not result.ok:
         _fail(batch, problems=result.problems)
@@ -214,8 +220,26 @@ def _check(batch: ImportBatch) -> None:
         values_updated=result.updated,
         values_unchanged=result.unchanged,
         sample_changes=result.changes,
+        preview=_preview(batch, result),
         finished_at=timezone.now(),
     )
+
+
+def _preview(batch: ImportBatch, result) -> dict:
+    """What the preview shows besides the counts: the waves the values go into (their
+    codes and labels) and the first values as read."""
+    waves = Wave.objects.filter(pk__in=result.summary.waves).order_by("order", "code")
+    defaults = {(code, label) for code, label, _order in Wave.DEFAULTS}
+    return {
+        # A default wave's label is shown in the reader's language (Wave.display_label).
+        "waves": [
+            {"code": w.code, "label": w.label, "default": (w.code, w.label) in defaults}
+            for w in waves
+        ],
+        "first": result.summary.first,
+        "sheet": result.summary.sheet,
+        "sheets": result.summary.sheets,
+    }
 
 
 def _import(batch: ImportBatch) -> None:
@@ -227,6 +251,7 @@ def _import(batch: ImportBatch) -> None:
         batch=batch,
         filename=batch.original_filename,
         progress=_progress_setter(batch.pk, 0, 90),
+        sheet=batch.sheet,
     )
     if not result.ok:
         # The codebook or the waves changed since the preview: nothing was written.

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ..importing.data import DataFileReader, ReadSummary
 from ..importing.problems import Problems
 from ..importing.writing import writer_class
-from ..models import ImportBatch, Measure, Wave
+from ..models import ImportBatch, Measure, Observation, Wave
 from ._common import open_file
 from .waves import waves_ensure_defaults
 
@@ -78,6 +78,7 @@ def observations_import(
     batch: ImportBatch | None = None,
     filename: str = "",
     progress=None,
+    sheet: str = "",
 ) -> ImportResult:
     """Import a data file (wide or long) into the unit. All or nothing.
 
@@ -87,11 +88,17 @@ def observations_import(
     measure x wave are replaced, the old value kept in ``ObservationChange``.
     An empty cell is a missing value: it writes nothing (and leaves an
     existing value alone). ``progress`` is called now and then with the part of
-    the file read (0.0-1.0).
+    the file read (0.0-1.0). ``sheet`` names the sheet of a workbook (default the
+    first). A respondent code already stored in other capitals is the same respondent.
     """
     waves = waves_ensure_defaults(unit=unit)
     measures = list(Measure.objects.filter(unit=unit))
-    reader = DataFileReader(measures=measures, waves=waves, wave=wave)
+    respondents = (
+        Observation.objects.filter(unit=unit).values_list("respondent", flat=True).distinct()
+    )
+    reader = DataFileReader(
+        measures=measures, waves=waves, wave=wave, respondents=respondents, sheet=sheet
+    )
     problems, summary = reader.problems, reader.summary
     result = ImportResult(problems=problems, summary=summary, dry_run=dry_run)
     opened, filename = open_file(file, filename)

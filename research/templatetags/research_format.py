@@ -7,7 +7,7 @@ reports use the same filters, so the numbers on paper match the screen.
 import math
 
 from django import template
-from django.utils.formats import number_format
+from django.utils.formats import get_format, number_format
 
 register = template.Library()
 
@@ -87,3 +87,16 @@ def parse_iso(value):
         return date.fromisoformat(str(value)[:10])
     except ValueError:
         return None
+
+
+@register.filter
+def num(value):
+    """A number as entered, in the active language: 37.5 -> "37,5", 2500.0 -> "2500",
+    1e-07 -> "1e-07" (the shortest form that reads back as the same number); text as it is."""
+    if isinstance(value, str | bool):
+        return value
+    number = _finite(value)
+    if number is None:
+        return MISSING
+    text = str(int(number)) if number.is_integer() and abs(number) < 1e16 else repr(number)
+    return text.replace(".", get_format("DECIMAL_SEPARATOR"))

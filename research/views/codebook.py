@@ -27,7 +27,11 @@ def codebook(request, slug):
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             result = codebook_import(
-                unit=unit, file=upload, filename=upload.name, actor=request.user
+                unit=unit,
+                file=upload,
+                filename=upload.name,
+                actor=request.user,
+                sheet=form.cleaned_data["sheet"],
             )
             if result.ok:
                 messages.success(

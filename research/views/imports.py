@@ -31,6 +31,7 @@ def data_import(request, slug):
             unit=unit,
             upload=form.cleaned_data["file"],
             wave=form.cleaned_data["wave"],
+            sheet=form.cleaned_data["sheet"],
             actor=request.user,
         )
         return redirect("research:import_batch", slug=slug, pk=batch.pk)

@@ -105,7 +105,8 @@ def test_a_range_that_excludes_existing_data_is_refused(unit):
         ),
         (
             "code,label,type\nx,X,scale\n",
-            "Line 2, column C (type): “scale” is not a type (use numeric, likert, yesno or text).",
+            "Line 2, column C (type): “scale” is not a type (use numeric, likert, yesno or text; "
+            "or numeriek, likert, ja/nee or tekst).",
         ),
         (
             "code,label,type,min,max\nx,X,numeric,5,1\n",
@@ -118,7 +119,7 @@ def test_a_range_that_excludes_existing_data_is_refused(unit):
         (
             "code,label,type,colour\nx,X,text,red\n",
             "Line 1, column D (colour): “colour” is not a codebook column (expected: code, "
-            "label, construct, type, min, max, higher_is_better, respondent).",
+            "label, construct, type, min, max, higher_is_better, respondent, missing).",
         ),
         ("code,label\nx,X\n", "Line 1: The column “type” is missing."),
         ("code,label,type\n", "Line 2: The file has a header line but no measures."),

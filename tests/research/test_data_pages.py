@@ -209,7 +209,7 @@ def test_upload_form_refuses_other_file_types_and_large_files(
     client = client_for(researcher)
     response = client.post(url("import", unit), {"file": upload("x", name="data.pdf")})
     assert response.status_code == 400
-    assert "Upload a .csv or .xlsx file" in response.content.decode()
+    assert "Upload a .csv, .xlsx or .ods file" in response.content.decode()
     settings.UPLOAD_MAX_BYTES = 10
     response = client.post(url("import", unit), {"file": upload("respondent,ucla\nR1,1\n")})
     assert response.status_code == 400

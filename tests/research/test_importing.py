@@ -282,8 +282,8 @@ def test_not_yes_or_no(unit, measures):
     assert_refused(
         unit,
         result,
-        "Line 2, column B (net): “misschien” is not yes or no (use ja/nee, yes/no, 1/0 or "
-        "true/false).",
+        "Line 2, column B (net): “misschien” is not yes or no (use ja/nee, waar/onwaar, "
+        "yes/no, 1/0 or true/false).",
     )
 
 

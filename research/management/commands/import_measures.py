@@ -16,11 +16,12 @@ class Command(BaseCommand):
         parser.add_argument("unit", help="the unit's slug")
         parser.add_argument("file", help="path of the data file")
         parser.add_argument("--wave", help="wave code for all rows (unless a 'wave' column)")
+        parser.add_argument("--sheet", default="", help="sheet of a workbook (default: the first)")
         parser.add_argument(
             "--dry-run", action="store_true", help="check and report, write nothing"
         )
 
-    def handle(self, *args, unit, file, wave=None, dry_run=False, **options):
+    def handle(self, *args, unit, file, wave=None, dry_run=False, sheet="", **options):
         found = Unit.objects.filter(slug=unit).first()
         if found is None:
             raise CommandError(f"There is no unit “{unit}”.")
@@ -32,7 +33,9 @@ class Command(BaseCommand):
                 known = ", ".join(w.code for w in Wave.objects.filter(unit=found))
                 raise CommandError(f"The unit has no wave “{wave}” (waves: {known}).")
         try:
-            result = observations_import(unit=found, file=file, wave=chosen, dry_run=dry_run)
+            result = observations_import(
+                unit=found, file=file, wave=chosen, dry_run=dry_run, sheet=sheet
+            )
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror or exc}") from None
         if not result.ok:
