@@ -3,6 +3,7 @@
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from units.registry import WorkItem
@@ -32,12 +33,12 @@ def my_steps(user) -> list[WorkItem]:
         elif step.due_date < today:
             text = _("%(what)s (was due on %(day)s)") % {
                 "what": step.what,
-                "day": step.due_date.strftime("%d-%m-%Y"),
+                "day": date_format(step.due_date, "SHORT_DATE_FORMAT"),
             }
         else:
             text = _("%(what)s (due on %(day)s)") % {
                 "what": step.what,
-                "day": step.due_date.strftime("%d-%m-%Y"),
+                "day": date_format(step.due_date, "SHORT_DATE_FORMAT"),
             }
         unit = step.goal.unit
         items.append(

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ..models import Membership, Rsvp, Session
@@ -78,7 +79,7 @@ def session_send_reminder(*, session: Session) -> int:
             }
             subject = _("Reminder: %(unit)s meets on %(date)s") % {
                 "unit": session.unit.name,
-                "date": start.strftime("%d-%m-%Y %H:%M"),
+                "date": date_format(start, "SHORT_DATETIME_FORMAT"),
             }
             body = render_to_string("units/email/reminder.txt", context)
         messages.append(EmailMessage(subject, body, to=[user.email]))

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -74,7 +75,11 @@ def series_create(request, slug):
                 messages.info(
                     request,
                     _("Skipped days that already had a session: %(days)s.")
-                    % {"days": ", ".join(d.strftime("%d-%m-%Y") for d in result.skipped)},
+                    % {
+                        "days": ", ".join(
+                            date_format(d, "SHORT_DATE_FORMAT") for d in result.skipped
+                        )
+                    },
                 )
             return redirect("units:sessions", slug=slug)
     return render(request, "units/series_form.html", {"access": access, "unit": unit, "form": form})
