@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +17,8 @@ from ..models import Experiment
 from ..selectors import experiment_activity, experiments_for
 from ._common import _form_page, _url
 
+EXPERIMENTS_PER_PAGE = 20
+
 
 @login_required
 def experiments(request, slug):
@@ -24,10 +27,12 @@ def experiments(request, slug):
     mine = request.GET.get("mine") == "1"
     if mine:
         items = items.filter(author=request.user)
+    # Two years of a unit is hundreds of experiments: a page at a time, newest first.
+    page = Paginator(items, EXPERIMENTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "phases/experiments.html",
-        {"unit": access.unit, "access": access, "experiments": items, "mine": mine},
+        {"unit": access.unit, "access": access, "page": page, "mine": mine},
     )
 
 

@@ -151,13 +151,27 @@ def test_experiment_list_queries_stay_constant(
     grow(1)
     client = client_for(facilitator)
     url = reverse("phases:experiments", args=[unit.slug])
-    # session, user, savepoint, unit, membership, experiments (+ authors, goals,
-    # comment counts), release, session save (savepoint, update, release).
-    with django_assert_num_queries(11):
+    # session, user, savepoint, unit, membership, the bell's unread count, the page
+    # count, experiments (+ authors, goals, comment counts), release, session save
+    # (savepoint, update, release).
+    with django_assert_num_queries(12):
         client.get(url)
-    grow(12)
-    with django_assert_num_queries(11):
-        assert client.get(url).content.decode().count("1 response") >= 13
+    grow(30)
+    with django_assert_num_queries(12):
+        page = client.get(url).content.decode()
+    # One page of 20, and the way to the rest.
+    assert page.count("1 response") == 20
+    assert "Page 1 of 2" in page and 'href="?page=2"' in page
+    with django_assert_num_queries(12):
+        rest = client.get(url + "?page=2").content.decode()
+    assert rest.count("1 response") == 11
+
+
+def test_my_experiments_keep_their_filter_from_page_to_page(unit, member, client_for):
+    for _i in range(21):
+        ExperimentFactory(unit=unit, author=member)
+    page = client_for(member).get(reverse("phases:experiments", args=[unit.slug]) + "?mine=1")
+    assert 'href="?mine=1&amp;page=2"' in page.content.decode()
 
 
 def test_experiment_detail_queries_stay_constant(
