@@ -13,7 +13,7 @@ from django.utils.translation import ngettext, pgettext
 
 from . import registry
 from .access import Perm, perms_for_role
-from .models import Attendance, Membership, Role, Rsvp, Session, Unit
+from .models import Attendance, Invitation, Membership, Role, Rsvp, Session, Unit
 from .services import group_warnings
 
 # The attention rules look at the last RECENT_SESSIONS sessions with attendance
@@ -305,4 +305,19 @@ def sessions_for_feed(user):
         .prefetch_related("agenda_items")
         .distinct()
         .order_by("starts_at")
+    )
+
+
+# Expired invitations stay on the members page this long, then only in the admin.
+EXPIRED_INVITATIONS_SHOWN_FOR = timedelta(days=30)
+
+
+def invitations_pending(unit) -> list[Invitation]:
+    """Invitations not accepted: the open ones and those that expired (or were
+    withdrawn) in the last month, newest first. Older ones would only grow the page."""
+    since = timezone.now() - EXPIRED_INVITATIONS_SHOWN_FOR
+    return list(
+        Invitation.objects.filter(unit=unit, accepted_at__isnull=True, expires_at__gt=since)
+        .select_related("invited_by")
+        .order_by("-created_at")
     )

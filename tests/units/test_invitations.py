@@ -226,3 +226,15 @@ def test_an_invitation_email_that_keeps_failing_is_given_up_and_shown(
     assert services.invitations_send_waiting(now=later) == []
     page = client_for(facilitator).get(reverse("units:members", args=[unit.slug]))
     assert "e-mail could not be sent" in page.content.decode()
+
+
+def test_the_members_page_lists_open_and_recently_expired_invitations_only(
+    client_for, unit, facilitator
+):
+    now = timezone.now()
+    InvitationFactory(unit=unit, email="open@example.org")
+    InvitationFactory(unit=unit, email="lapsed@example.org", expires_at=now - timedelta(days=3))
+    InvitationFactory(unit=unit, email="long-ago@example.org", expires_at=now - timedelta(days=40))
+    page = client_for(facilitator).get(reverse("units:members", args=[unit.slug]))
+    shown = sorted(i.email for i in page.context["invitations"])
+    assert shown == ["lapsed@example.org", "open@example.org"]

@@ -52,11 +52,7 @@ def members(request, slug):
                 confirm=_("End the membership of %(name)s?") % {"name": name},
             )
         context["ended"] = selectors.ended_memberships(unit)
-        context["invitations"] = list(
-            Invitation.objects.filter(unit=unit, accepted_at__isnull=True)
-            .select_related("invited_by")
-            .order_by("-created_at")
-        )
+        context["invitations"] = selectors.invitations_pending(unit)
         context["invitation_form"] = InvitationForm()
         context["email_max_attempts"] = services.INVITATION_EMAIL_MAX_ATTEMPTS
     return render(request, "units/members.html", context)
