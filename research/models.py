@@ -216,13 +216,15 @@ class Wave(models.Model):
         return self.display_label
 
     @property
+    def has_default_label(self) -> bool:
+        """One of the three default waves, still with its default (English) label."""
+        return any(self.code == code and self.label == label for code, label, _o in self.DEFAULTS)
+
+    @property
     def display_label(self) -> str:
         """The label; for the three default waves with their default label, in the
         reader's language (the label is stored once, in the language of the moment)."""
-        for code, label, _order in self.DEFAULTS:
-            if self.code == code and self.label == label:
-                return gettext(label)
-        return self.label
+        return gettext(self.label) if self.has_default_label else self.label
 
     @property
     def is_default(self) -> bool:

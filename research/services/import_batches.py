@@ -228,13 +228,11 @@ def _check(batch: ImportBatch) -> None:
 def _preview(batch: ImportBatch, result) -> dict:
     """What the preview shows besides the counts: the waves the values go into (their
     codes and labels) and the first values as read."""
-    waves = Wave.objects.filter(pk__in=result.summary.waves).order_by("order", "code")
-    defaults = {(code, label) for code, label, _order in Wave.DEFAULTS}
+    waves = Wave.objects.filter(pk__in=result.summary.waves).in_time()
     return {
         # A default wave's label is shown in the reader's language (Wave.display_label).
         "waves": [
-            {"code": w.code, "label": w.label, "default": (w.code, w.label) in defaults}
-            for w in waves
+            {"code": w.code, "label": w.label, "default": w.has_default_label} for w in waves
         ],
         "first": result.summary.first,
         "sheet": result.summary.sheet,
