@@ -100,13 +100,7 @@ def import_batch_send(*, batch_id: int) -> bool:
     ImportBatch.objects.filter(
         pk=batch_id, status__in=(ImportBatch.Status.QUEUED, ImportBatch.Status.ACCEPTED)
     ).update(sent_at=timezone.now())
-    try:
-        return enqueue(process_import_task, batch_id)
-    except Exception:
-        # Whatever else went wrong while sending: the batch is stored, and the periodic
-        # resend tries again. Never fail the page that uploaded or confirmed it.
-        logger.exception("Import %s stays queued: sending its task failed", batch_id)
-        return False
+    return enqueue(process_import_task, batch_id)
 
 
 _NEXT = {
