@@ -13,10 +13,11 @@ flags) on the load database, keeps several simulated people requesting pages, an
   again, the periodic resend (what beat runs every 5 minutes) is triggered, and
   the report must be rendered by the worker.
 
-THIS STOPS THE MACHINE'S SHARED POSTGRESQL AND REDIS. It always starts them
-again at the end and checks them (pg_isready, redis-cli ping). The commands can
-be overridden with DRILL_PG_STOP / DRILL_PG_START / DRILL_REDIS_STOP /
-DRILL_REDIS_START (e.g. for a private PostgreSQL cluster or Redis instance).
+The drills never touch the machine's shared PostgreSQL and Redis (other test runs
+use them): they start a private PostgreSQL cluster (initdb into
+.ci-artifacts/load/private-services/pg, kept between runs, port DRILL_PG_PORT, default 5439) and a
+private Redis (port DRILL_REDIS_PORT, default 6389), stop and start only those,
+and shut both down at the end.
 """
 
 import argparse
@@ -36,7 +37,6 @@ from pathlib import Path
 
 from loadtest.__main__ import (
     BIN,
-    DEFAULT_DB,
     OUT,
     ROOT,
     WORKER_ARGS,
@@ -47,24 +47,34 @@ from loadtest.__main__ import (
     wait_healthy,
 )
 
-PG_VERSION = (
-    (sorted(os.listdir("/etc/postgresql")) or ["15"])[-1]
-    if Path("/etc/postgresql").exists()
-    else "15"
+PG_BIN = Path(
+    "/usr/lib/postgresql",
+    (sorted(os.listdir("/usr/lib/postgresql")) or ["15"])[-1]
+    if Path("/usr/lib/postgresql").exists()
+    else "15",
+    "bin",
 )
-PG_CTL = f"pg_ctlcluster --skip-systemctl-redirect {PG_VERSION} main"
-PG_STOP = os.environ.get("DRILL_PG_STOP", f"{PG_CTL} stop -m fast")
-PG_START = os.environ.get("DRILL_PG_START", f"{PG_CTL} start")
-PG_READY = os.environ.get("DRILL_PG_READY", "pg_isready -h 127.0.0.1 -p 5432 -t 2")
-REDIS_PORT = os.environ.get("DRILL_REDIS_PORT", "6379")
-REDIS_STOP = os.environ.get("DRILL_REDIS_STOP", f"redis-cli -p {REDIS_PORT} shutdown nosave")
-REDIS_START = os.environ.get(
-    "DRILL_REDIS_START",
-    'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" '
-    "--appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log",
+PRIVATE_DIR = Path(os.environ.get("DRILL_DIR", OUT / "private-services"))
+PG_DATA = PRIVATE_DIR / "pg"
+PG_PORT = int(os.environ.get("DRILL_PG_PORT", "5439"))
+REDIS_PORT = int(os.environ.get("DRILL_REDIS_PORT", "6389"))
+# initdb and the server refuse to run as root: run them as the postgres user then.
+AS_POSTGRES = "runuser -u postgres -- " if os.geteuid() == 0 else ""
+PG_START = (
+    f"{AS_POSTGRES}{PG_BIN}/pg_ctl -D {PG_DATA} -l {PRIVATE_DIR}/pg.log -w start "
+    f"-o '-p {PG_PORT} -k {PG_DATA} -c listen_addresses=127.0.0.1 -c fsync=off'"
 )
-REDIS_PING = os.environ.get("DRILL_REDIS_PING", f"redis-cli -p {REDIS_PORT} ping")
-BROKER = os.environ.get("DRILL_BROKER_URL", f"redis://127.0.0.1:{REDIS_PORT}/6")
+PG_STOP = f"{AS_POSTGRES}{PG_BIN}/pg_ctl -D {PG_DATA} -w stop -m fast"
+PG_READY = f"pg_isready -h 127.0.0.1 -p {PG_PORT} -t 2"
+REDIS_START = (
+    f'redis-server --daemonize yes --bind 127.0.0.1 --port {REDIS_PORT} --save "" '
+    f"--appendonly no --dir {PRIVATE_DIR} --logfile {PRIVATE_DIR}/redis.log "
+    f"--pidfile {PRIVATE_DIR}/redis.pid"
+)
+REDIS_STOP = f"redis-cli -p {REDIS_PORT} shutdown nosave"
+REDIS_PING = f"redis-cli -p {REDIS_PORT} ping"
+BROKER = f"redis://127.0.0.1:{REDIS_PORT}/6"
+DRILL_DB = f"postgres://postgres@127.0.0.1:{PG_PORT}/bpu_drill"
 UNIT = "load-unit-00"  # person 0 facilitates it, person 1 is its researcher
 
 
@@ -80,18 +90,31 @@ def alive(command: str) -> bool:
     return result.returncode == 0 and ("PONG" in result.stdout or "ping" not in command)
 
 
-def restore_services() -> None:
-    """Whatever happened: PostgreSQL and Redis are running again when this returns."""
+def start_private_services() -> None:
+    """A PostgreSQL cluster and a Redis of the drills' own, on ports nobody else uses."""
+    for port in (PG_PORT, REDIS_PORT):
+        if port in (5432, 6379):
+            raise SystemExit(f"Port {port} is a shared service's: the drills use their own.")
+    PRIVATE_DIR.mkdir(parents=True, exist_ok=True)
+    if not (PG_DATA / "PG_VERSION").exists():
+        PG_DATA.mkdir(exist_ok=True)
+        if AS_POSTGRES:
+            sh(f"chown postgres {PRIVATE_DIR} {PG_DATA}")
+        sh(f"{AS_POSTGRES}{PG_BIN}/initdb -D {PG_DATA} -U postgres --auth=trust -E UTF8 --no-sync")
     if not alive(PG_READY):
-        sh(PG_START, check=False)
+        sh(PG_START)
     if not alive(REDIS_PING):
-        sh(REDIS_START, check=False)
+        sh(REDIS_START)
     for _ in range(30):
         if alive(PG_READY) and alive(REDIS_PING):
-            print("Services are up: pg_isready OK, redis-cli ping PONG", flush=True)
             return
         time.sleep(1)
-    raise SystemExit("PostgreSQL or Redis did not come back: start them by hand!")
+    raise SystemExit(f"The private PostgreSQL or Redis did not start: see {PRIVATE_DIR}/*.log")
+
+
+def stop_private_services() -> None:
+    sh(PG_STOP, check=False)
+    sh(REDIS_STOP, check=False)
 
 
 class Browser:
@@ -298,7 +321,8 @@ def main(argv=None) -> int:
     parser.add_argument("--port", type=int, default=8107)
     args = parser.parse_args(argv)
 
-    database_url = os.environ.get("LOAD_DATABASE_URL", DEFAULT_DB)
+    start_private_services()
+    database_url = DRILL_DB
     ensure_database(database_url)
     env = {
         **server_env(database_url),
@@ -368,7 +392,7 @@ def main(argv=None) -> int:
             )
             print(json.dumps(results["redis"], indent=2), flush=True)
     finally:
-        restore_services()
+        stop_private_services()
         for process in processes:
             process.terminate()
         for process in processes:
