@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint bench load clean
+.PHONY: run test install lint bench load saturation clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ bench: $(STAMP)
 ## for 60 s on 127.0.0.1:8107; prints requests/s, p50/p95/p99 and errors. See docs/reliability.md.
 load: $(STAMP)
 	$(BIN)/python -m loadtest $(LOAD_ARGS)
+
+## Saturation: each signed-in page's req/s against the login page's (the floor), interleaved,
+## with wrk (apt-get install wrk); prints the ratios (aim: >= 0.5). See docs/reliability.md.
+saturation: $(STAMP)
+	$(BIN)/python -m loadtest.saturation $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles media db.sqlite3
