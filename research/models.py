@@ -344,11 +344,21 @@ class Observation(models.Model):
     measures in ``value_text``. A missing value is simply not stored.
     """
 
+    # No index of their own on unit and measure: every index below starts with the unit,
+    # and the unique constraint starts with the measure (each extra index slowed imports).
     unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="observations"
+        Unit,
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        related_name="observations",
+        db_index=False,
     )
     measure = models.ForeignKey(
-        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="observations"
+        Measure,
+        verbose_name=_("measure"),
+        on_delete=models.CASCADE,
+        related_name="observations",
+        db_index=False,
     )
     wave = models.ForeignKey(
         Wave, verbose_name=_("wave"), on_delete=models.CASCADE, related_name="observations"
