@@ -148,8 +148,8 @@ def experiment_attachment_add(request, slug, pk):
     if experiment.author_id != request.user.pk:
         raise PermissionDenied
     form = AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Choose a file to add."))
+    if not form.is_valid():  # no file, or an empty one
+        messages.error(request, " ".join(form.errors["file"]))
     else:
         try:
             attachment = services.experiment_attachment_add(

@@ -193,8 +193,8 @@ def session_attachment_add(request, slug, pk):
     access = get_unit_access(request.user, slug, Perm.MANAGE_SESSIONS)
     session = _session(access, pk)
     form = AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Choose a file to add."))
+    if not form.is_valid():  # no file, or an empty one
+        messages.error(request, " ".join(form.errors["file"]))
     else:
         try:
             attachment = services.session_attachment_add(
