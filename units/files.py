@@ -1,6 +1,8 @@
 """Checks on uploaded files (products, attachments): size, extension and real content."""
 
+import struct
 import zipfile
+import zlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -122,3 +124,20 @@ def store_upload(record, upload) -> None:
     except Exception:
         record.file.delete(save=False)
         raise
+
+
+def demo_png(width: int = 4, height: int = 3) -> bytes:
+    """A small grey PNG, for the demo's photos of a flip-over (no image files shipped)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + b"\xd0" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
