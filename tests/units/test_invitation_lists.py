@@ -6,6 +6,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -248,3 +250,29 @@ def test_the_sign_up_form_is_filled_in_with_the_invited_name(client, unit):
     invitation = InvitationFactory(unit=unit, full_name="Nina Nieuw")
     response = client.get(reverse("units:invitation_accept", args=[invitation.token]))
     assert response.context["form"]["full_name"].value() == "Nina Nieuw"
+
+
+def test_confirming_twice_invites_each_person_once(
+    client_for, unit, facilitator, django_capture_on_commit_callbacks
+):
+    c = client_for(facilitator)
+    with django_capture_on_commit_callbacks(execute=True):
+        _bulk(c, unit, text=TEN, default_role=Role.PROFESSIONAL, confirm="1")
+        again = _bulk(c, unit, text=TEN, default_role=Role.PROFESSIONAL, confirm="1")
+    assert again.status_code == 200
+    assert again.context["summary"] == "10 are already members or invited."
+    assert Invitation.objects.count() == 10
+    assert len(mail.outbox) == 10
+
+
+def test_the_preview_costs_the_same_queries_for_ten_or_a_hundred_rows(
+    client_for, unit, facilitator
+):
+    c = client_for(facilitator)
+    hundred = "".join(f"P {n};p{n}@example.org;student\n" for n in range(100))
+    with CaptureQueriesContext(connection) as ten:
+        _bulk(c, unit, text=TEN, default_role=Role.PROFESSIONAL)
+    with CaptureQueriesContext(connection) as many:
+        response = _bulk(c, unit, text=hundred, default_role=Role.PROFESSIONAL)
+    assert response.context["summary"] == "100 people will be invited."
+    assert len(many) == len(ten)
