@@ -176,6 +176,12 @@ def read_list(text: str, *, default_role: str) -> InvitationList:
             return InvitationList(
                 [], [_("Row 1 has column headers, but none for the e-mail address.")]
             )
+        if "name" not in columns:
+            return InvitationList([], [_("Row 1 has column headers, but none for the name.")])
+        if not table:
+            return InvitationList(
+                [], [_("The list has column headers only. Add a row for each person.")]
+            )
     else:
         columns = {"name": 0, "email": 1, "role": 2}
     if len(table) > MAX_ROWS:

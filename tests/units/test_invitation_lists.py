@@ -83,9 +83,15 @@ def test_an_address_twice_in_the_list_is_reported_at_its_second_row():
     assert not checked.can_send
 
 
-def test_headers_without_an_email_column_are_refused():
+def test_headers_without_an_email_or_name_column_or_without_rows_are_refused():
     assert _read("naam;rol\nKees;professional\n").problems == [
         "Row 1 has column headers, but none for the e-mail address."
+    ]
+    assert _read("voornaam;e-mail\nKees;kees@example.org\n").problems == [
+        "Row 1 has column headers, but none for the name."
+    ]
+    assert _read("naam;e-mail;rol\n\n").problems == [
+        "The list has column headers only. Add a row for each person."
     ]
 
 
