@@ -6,6 +6,7 @@ from .models import (
     BaselineItem,
     Dissemination,
     Experiment,
+    ExperimentAttachment,
     ExperimentComment,
     Goal,
     PhaseTransition,
@@ -82,12 +83,22 @@ class ExperimentCommentInline(admin.TabularInline):
     raw_id_fields = ["author"]
 
 
+class ExperimentAttachmentInline(admin.TabularInline):
+    model = ExperimentAttachment
+    extra = 0
+    readonly_fields = ["original_name", "size", "content_type", "uploaded_by", "uploaded_at"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False  # uploads go through the checked upload form
+
+
 @admin.register(Experiment)
 class ExperimentAdmin(SimpleHistoryAdmin):
     list_display = ["title", "unit", "author", "date", "visibility"]
     list_filter = ["visibility"]
     raw_id_fields = ["unit", "author", "goal"]
-    inlines = [ExperimentCommentInline]
+    inlines = [ExperimentCommentInline, ExperimentAttachmentInline]
 
 
 class ProductFileInline(admin.TabularInline):

@@ -4,10 +4,12 @@ the phases it went through. Running it twice changes nothing."""
 
 from datetime import datetime, time, timedelta
 
+from django.core.files.base import ContentFile
 from django.db.models import Min
 from django.utils import timezone
 
 from units.choices import Phase
+from units.files import demo_png
 from units.models import Membership, Unit
 
 from . import services
@@ -377,6 +379,13 @@ def _seed_experiments(demo, slug, unit):
         )
         Experiment.objects.filter(pk=experiment.pk).update(created_at=_at(days))
         created.append((experiment, days))
+    # A photo of the flip-over with the first shared experiment.
+    first_shared = next(e for e, _days in created if e.is_shared)
+    services.experiment_attachment_add(
+        experiment=first_shared,
+        actor=first_shared.author,
+        upload=ContentFile(demo_png(), name="flip-over-huisbezoek.png"),
+    )
     for index, email, text in COMMENTS:
         experiment, days = created[index]
         comment = services.experiment_comment_create(

@@ -9,7 +9,9 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -358,6 +360,48 @@ class ExperimentComment(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+def _experiment_attachment_path(instance, filename):
+    # A random name on disk: the original name is kept in the database only.
+    ext = os.path.splitext(filename)[1].lower()
+    return f"experiments/{instance.experiment.unit_id}/{uuid.uuid4().hex}{ext}"
+
+
+class ExperimentAttachment(models.Model):
+    """A file with a practice experiment: a photo of a flip-over, a handout."""
+
+    experiment = models.ForeignKey(
+        Experiment,
+        verbose_name=_("experiment"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField(_("file"), upload_to=_experiment_attachment_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("type"), max_length=120)
+    uploaded_by = models.ForeignKey(
+        User, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("experiment attachment")
+        verbose_name_plural = _("experiment attachments")
+        ordering = ["experiment", "uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+@receiver(post_delete, sender=ExperimentAttachment)
+def _delete_experiment_attachment_file(sender, instance, **kwargs):
+    """A deleted attachment (or its deleted experiment, author or unit) takes its file
+    along, once the delete commits."""
+    storage, name = instance.file.storage, instance.file.name
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 class Product(models.Model):

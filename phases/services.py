@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from units import registry
 from units.choices import Phase
+from units.files import store_upload
 from units.models import Membership, Unit
 from units.updates import apply_changes
 
@@ -19,6 +20,7 @@ from .models import (
     BaselineItem,
     Dissemination,
     Experiment,
+    ExperimentAttachment,
     ExperimentComment,
     Goal,
     PhaseTransition,
@@ -346,7 +348,24 @@ def experiment_update(*, experiment: Experiment, actor, **fields) -> Experiment:
 def experiment_delete(*, experiment: Experiment, actor) -> None:
     if experiment.author_id != actor.pk:
         raise PermissionDenied(_("Only the author can delete an experiment."))
-    experiment.delete()
+    experiment.delete()  # its attachments' files go too (models, post_delete)
+
+
+@transaction.atomic
+def experiment_attachment_add(*, experiment: Experiment, actor, upload) -> ExperimentAttachment:
+    """The author adds a file (a photo, a handout): the same checks as a product's files."""
+    if experiment.author_id != actor.pk:
+        raise PermissionDenied(_("Only the author can add files to an experiment."))
+    attachment = ExperimentAttachment(experiment=experiment, uploaded_by=actor)
+    store_upload(attachment, upload)
+    return attachment
+
+
+@transaction.atomic
+def experiment_attachment_delete(*, attachment: ExperimentAttachment, actor) -> None:
+    if attachment.experiment.author_id != actor.pk:
+        raise PermissionDenied(_("Only the author can remove files from an experiment."))
+    attachment.delete()
 
 
 @transaction.atomic

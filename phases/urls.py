@@ -35,6 +35,21 @@ urlpatterns = [
     path(
         "experiments/<int:pk>/comments/", experiments.experiment_comment, name="experiment_comment"
     ),
+    path(
+        "experiments/<int:pk>/files/",
+        experiments.experiment_attachment_add,
+        name="experiment_attachment_add",
+    ),
+    path(
+        "experiments/files/<int:pk>/",
+        experiments.experiment_attachment,
+        name="experiment_attachment",
+    ),
+    path(
+        "experiments/files/<int:pk>/delete/",
+        experiments.experiment_attachment_delete,
+        name="experiment_attachment_delete",
+    ),
     # Products and dissemination
     path("products/", products.products, name="products"),
     path("products/new/", products.product_edit, name="product_create"),

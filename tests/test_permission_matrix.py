@@ -105,6 +105,10 @@ EXPECTED: dict[str, Url] = {
         NOT_ALLOWED, Perm.MANAGE_UNIT, unit_kwargs(pk=lambda w: w.membership.pk)
     ),
     "units:invitation_create": Url(Perm.MANAGE_UNIT, Perm.MANAGE_UNIT),
+    "units:invitation_bulk": Url(Perm.MANAGE_UNIT, Perm.MANAGE_UNIT),
+    "units:invitation_resend": Url(
+        NOT_ALLOWED, Perm.MANAGE_UNIT, unit_kwargs(pk=lambda w: w.invitation.pk)
+    ),
     "units:invitation_withdraw": Url(
         NOT_ALLOWED, Perm.MANAGE_UNIT, unit_kwargs(pk=lambda w: w.invitation.pk)
     ),
@@ -131,6 +135,20 @@ EXPECTED: dict[str, Url] = {
     ),
     "units:session_notes": Url(
         NOT_ALLOWED, Perm.MANAGE_SESSIONS, unit_kwargs(pk=lambda w: w.session.pk)
+    ),
+    "units:session_attachment_add": Url(
+        NOT_ALLOWED, Perm.MANAGE_SESSIONS, unit_kwargs(pk=lambda w: w.session.pk)
+    ),
+    "units:session_attachment": Url(
+        Perm.VIEW,
+        Perm.VIEW,
+        unit_kwargs(pk=lambda w: w.session.pk, file_pk=lambda w: w.session_attachment.pk),
+        notes="a download",
+    ),
+    "units:session_attachment_delete": Url(
+        NOT_ALLOWED,
+        Perm.MANAGE_SESSIONS,
+        unit_kwargs(pk=lambda w: w.session.pk, file_pk=lambda w: w.session_attachment.pk),
     ),
     "units:agenda_add": Url(
         NOT_ALLOWED, Perm.MANAGE_SESSIONS, unit_kwargs(pk=lambda w: w.session.pk)
@@ -213,6 +231,18 @@ EXPECTED: dict[str, Url] = {
     ),
     "phases:experiment_comment": Url(
         NOT_ALLOWED, Perm.CONTRIBUTE, unit_kwargs(pk=lambda w: w.experiment.pk)
+    ),
+    "phases:experiment_attachment_add": Url(
+        NOT_ALLOWED,
+        {"professional"},
+        unit_kwargs(pk=lambda w: w.experiment.pk),
+        notes="the author only",
+    ),
+    "phases:experiment_attachment": Url(
+        Perm.VIEW, Perm.VIEW, unit_kwargs(pk=lambda w: w.experiment_attachment.pk)
+    ),
+    "phases:experiment_attachment_delete": Url(
+        NOT_ALLOWED, {"professional"}, unit_kwargs(pk=lambda w: w.experiment_attachment.pk)
     ),
     "phases:products": Url(Perm.VIEW, Perm.VIEW),
     "phases:product_create": Url(Perm.MANAGE_PHASE, Perm.MANAGE_PHASE),
@@ -340,6 +370,18 @@ EXPECTED: dict[str, Url] = {
 }
 
 
+def _attachment(model: str, **owner):
+    """A stored PNG attached to a session or an experiment."""
+    from django.apps import apps
+    from django.core.files.base import ContentFile
+
+    attachment = apps.get_model(model)(
+        original_name="flip-over.png", size=8, content_type="image/png", **owner
+    )
+    attachment.file.save("flip-over.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+    return attachment
+
+
 def _measure(w):
     from research.models import Measure
 
@@ -400,6 +442,8 @@ def _import_batch(w):
 FILES = {
     "accounts:my_data",
     "phases:product_file",
+    "phases:experiment_attachment",
+    "units:session_attachment",
     "research:export",
     "research:fragments_export",
     "reports:download",
@@ -458,6 +502,9 @@ class World:
         )
         self.session = f.SessionFactory(unit=self.unit)
         self.agenda_item = f.AgendaItemFactory(session=self.session)
+        self.session_attachment = _attachment(
+            "units.SessionAttachment", session=self.session, uploaded_by=people["facilitator"]
+        )
         from units.services import calendar_feed_for
 
         self.calendar_feed = calendar_feed_for(user=people["professional"])
@@ -528,6 +575,9 @@ class World:
         )
         self.experiment = f.ExperimentFactory(unit=self.unit, author=author)
         f.ExperimentCommentFactory(experiment=self.experiment, author=people["service_user"])
+        self.experiment_attachment = _attachment(
+            "phases.ExperimentAttachment", experiment=self.experiment, uploaded_by=author
+        )
         self.product = f.ProductFactory(unit=self.unit)
         self.product_file = ProductFile(
             product=self.product,

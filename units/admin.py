@@ -12,6 +12,7 @@ from .models import (
     Programme,
     Rsvp,
     Session,
+    SessionAttachment,
     Unit,
 )
 
@@ -48,7 +49,7 @@ class MembershipInline(admin.TabularInline):
 
 class InvitationInline(admin.TabularInline):
     model = Invitation
-    fields = ["email", "role", "invited_by", "expires_at", "accepted_at"]
+    fields = ["full_name", "email", "role", "invited_by", "expires_at", "accepted_at"]
     readonly_fields = ["invited_by", "accepted_at"]
     extra = 0
 
@@ -114,6 +115,16 @@ class RsvpInline(admin.TabularInline):
     extra = 0
 
 
+class SessionAttachmentInline(admin.TabularInline):
+    model = SessionAttachment
+    extra = 0
+    readonly_fields = ["original_name", "size", "content_type", "uploaded_by", "uploaded_at"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False  # uploads go through the checked upload form
+
+
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
     list_display = ["unit", "starts_at", "status", "phase", "location", "reminder_sent_at"]
@@ -121,7 +132,7 @@ class SessionAdmin(admin.ModelAdmin):
     search_fields = ["unit__name", "location", "notes", "decisions"]
     date_hierarchy = "starts_at"
     autocomplete_fields = ["unit"]
-    inlines = [AgendaItemInline, AttendanceInline, RsvpInline]
+    inlines = [AgendaItemInline, AttendanceInline, RsvpInline, SessionAttachmentInline]
     list_select_related = ["unit"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 

@@ -11,11 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from .files import demo_png
 from .models import (
     AgendaItem,
     Attendance,
+    Invitation,
     Membership,
     Organisation,
     Programme,
@@ -24,7 +27,7 @@ from .models import (
     Session,
     Unit,
 )
-from .services import local_datetime, series_dates
+from .services import local_datetime, series_dates, session_attachment_add
 
 # The answers to the next session of each unit, in member order; the rest say nothing.
 RSVP_ANSWERS = ["yes", "yes", "maybe", "yes", "no", "yes"]
@@ -183,6 +186,36 @@ def seed(demo: Demo) -> None:
                 defaults={"role": role, "joined_on": start},
             )
     seed_sessions(demo)
+    seed_invitations(demo)
+
+
+# People invited to the Utrecht unit: the professional from the neighbourhood team
+# joined by invitation; two have not answered yet.
+INVITED = [
+    ("Samira Ouali", "samira.ouali@example.org", Role.PROFESSIONAL, False),
+    ("Henk de Bruin", "henk.debruin@example.org", Role.FAMILY_CARER, False),
+    ("", "wijkteam1@example.org", Role.PROFESSIONAL, True),
+]
+
+
+def seed_invitations(demo: Demo) -> None:
+    unit = demo.units["utrecht-mantelzorg"]
+    if unit.invitations.exists():
+        return
+    inviter = demo.people["facilitator2@example.org"]
+    now = timezone.now()
+    for name, email, role, accepted in INVITED:
+        Invitation.objects.create(
+            unit=unit,
+            email=email,
+            full_name=name or demo.people[email].full_name,
+            role=role,
+            invited_by=inviter,
+            email_sent_at=now,
+            accepted_at=now - timedelta(days=2) if accepted else None,
+            accepted_by=demo.people[email] if accepted else None,
+        )
+    demo.log.append(f"invitations {unit.slug}: {len(INVITED)}")
 
 
 # --- Sessions ------------------------------------------------------------------------
@@ -318,5 +351,12 @@ def seed_sessions(demo: Demo) -> None:
                 )
                 for m in memberships
                 if m.joined_on <= start.date()
+            )
+        last_past = unit.sessions.filter(starts_at__lt=now).order_by("-starts_at").first()
+        if last_past is not None and memberships:
+            session_attachment_add(
+                session=last_past,
+                actor=memberships[0].user,
+                upload=ContentFile(demo_png(), name="flip-over-bijeenkomst.png"),
             )
         demo.log.append(f"sessions {slug}: {len(starts)}")

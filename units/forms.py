@@ -7,11 +7,13 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from .access import organisations_choosable, programmes_choosable
+from .files import allowed_extensions_text
 from .models import AgendaItem, Attendance, Programme, Role, Session, Unit
 
 
@@ -114,12 +116,56 @@ class ProgrammeForm(forms.ModelForm):
 
 
 class InvitationForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Name"),
+        max_length=150,
+        required=False,
+        help_text=_("Shown on the members page and filled in when they sign up."),
+    )
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.PROFESSIONAL)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Send invitation"))
+
+
+class InvitationListForm(forms.Form):
+    """A list of people to invite: pasted, or a CSV file. Read by units.invitation_lists."""
+
+    text = forms.CharField(
+        label=_("Paste a list"),
+        required=False,
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        help_text=_(
+            "One person a row: name, e-mail address, role; separated by ; or , (or pasted "
+            "from a spreadsheet). A first row with column headers (naam, e-mailadres, rol "
+            "or name, e-mail, role) may say which column is which."
+        ),
+    )
+    file = forms.FileField(
+        label=_("Or upload a CSV file"),
+        required=False,
+        help_text=_("Saved as CSV, UTF-8. It is read in place of the pasted list."),
+    )
+    default_role = forms.ChoiceField(
+        label=_("Role for rows without one"), choices=Role.choices, initial=Role.PROFESSIONAL
+    )
+
+    def clean(self):
+        from .invitation_lists import decode_upload
+
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload:
+            try:
+                cleaned["text"] = decode_upload(upload)
+            except ValidationError as error:
+                self.add_error("file", error)
+        elif not (cleaned.get("text") or "").strip() and "text" not in self.errors:
+            self.add_error("text", _("Paste a list or choose a file."))
+        return cleaned
 
 
 def _compact_helper(action: str, submit_label, submit_class: str, **attrs) -> FormHelper:
@@ -132,6 +178,21 @@ def _compact_helper(action: str, submit_label, submit_class: str, **attrs) -> Fo
     submit.field_classes = f"btn btn-sm {submit_class}"
     helper.add_input(submit)
     return helper
+
+
+class AttachmentForm(forms.Form):
+    """One file to attach (to a session's notes or an experiment); checked by the service."""
+
+    file = forms.FileField(label=_("Add a file"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "A photo of a flip-over, a handout. At most %(max)s. Allowed: %(allowed)s."
+        ) % {
+            "max": filesizeformat(settings.UPLOAD_MAX_BYTES),
+            "allowed": allowed_extensions_text(),
+        }
 
 
 class RoleForm(forms.Form):

@@ -1,10 +1,14 @@
+import os
 import secrets
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -228,6 +232,9 @@ class Invitation(models.Model):
         Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="invitations"
     )
     email = models.EmailField(_("e-mail address"))
+    # The name the facilitator knows the person by (a list of invitations gives it):
+    # shown on the members page and filled in on the sign-up form.
+    full_name = models.CharField(_("name"), max_length=150, blank=True, validators=[single_line])
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
     invited_by = models.ForeignKey(
@@ -305,6 +312,49 @@ class Session(models.Model):
     @property
     def ends_at(self):
         return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+
+def _session_attachment_path(instance, filename):
+    # A random name on disk: the original name is kept in the database only.
+    ext = os.path.splitext(filename)[1].lower()
+    return f"sessions/{instance.session.unit_id}/{uuid.uuid4().hex}{ext}"
+
+
+class SessionAttachment(models.Model):
+    """A file with a session's notes: a photo of a flip-over, a handout."""
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=_session_attachment_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("type"), max_length=120)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("session attachment")
+        verbose_name_plural = _("session attachments")
+        ordering = ["session", "uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+@receiver(post_delete, sender=SessionAttachment)
+def _delete_session_attachment_file(sender, instance, **kwargs):
+    """A deleted attachment (or its deleted session or unit) takes its file along, once
+    the delete commits."""
+    storage, name = instance.file.storage, instance.file.name
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 class AgendaItem(models.Model):

@@ -270,6 +270,7 @@ def session_with_details(unit, pk):
             "agenda_items",
             Prefetch("attendances", queryset=Attendance.objects.select_related("user")),
             "rsvps",
+            "attachments",
         )
         .first()
     )
@@ -312,12 +313,14 @@ def sessions_for_feed(user):
 EXPIRED_INVITATIONS_SHOWN_FOR = timedelta(days=30)
 
 
-def invitations_pending(unit) -> list[Invitation]:
-    """Invitations not accepted: the open ones and those that expired (or were
-    withdrawn) in the last month, newest first. Older ones would only grow the page."""
+def invitations_recent(unit) -> list[Invitation]:
+    """What became of the unit's invitations: the open ones, and those accepted or that
+    expired (or were withdrawn) in the last month, newest first; older ones would only
+    grow the page."""
     since = timezone.now() - EXPIRED_INVITATIONS_SHOWN_FOR
     return list(
-        Invitation.objects.filter(unit=unit, accepted_at__isnull=True, expires_at__gt=since)
-        .select_related("invited_by")
+        Invitation.objects.filter(unit=unit)
+        .filter(Q(accepted_at__isnull=True, expires_at__gt=since) | Q(accepted_at__gt=since))
+        .select_related("invited_by", "accepted_by")
         .order_by("-created_at")
     )

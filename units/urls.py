@@ -20,6 +20,10 @@ urlpatterns = [
     path(unit + "members/<int:pk>/role/", members.membership_role, name="membership_role"),
     path(unit + "members/<int:pk>/end/", members.membership_end, name="membership_end"),
     path(unit + "invitations/new/", members.invitation_create, name="invitation_create"),
+    path(unit + "invitations/list/", members.invitation_bulk, name="invitation_bulk"),
+    path(
+        unit + "invitations/<int:pk>/resend/", members.invitation_resend, name="invitation_resend"
+    ),
     path(
         unit + "invitations/<int:pk>/withdraw/",
         members.invitation_withdraw,
@@ -37,6 +41,13 @@ urlpatterns = [
     path("sessions/answer/<str:token>/", rsvp.session_rsvp_link, name="session_rsvp_link"),
     path(session + "attendance/", sessions.session_attendance, name="session_attendance"),
     path(session + "notes/", sessions.session_notes, name="session_notes"),
+    path(session + "files/", sessions.session_attachment_add, name="session_attachment_add"),
+    path(session + "files/<int:file_pk>/", sessions.session_attachment, name="session_attachment"),
+    path(
+        session + "files/<int:file_pk>/delete/",
+        sessions.session_attachment_delete,
+        name="session_attachment_delete",
+    ),
     path(session + "agenda/", sessions.agenda_add, name="agenda_add"),
     path(session + "agenda/<int:item_pk>/", sessions.agenda_edit, name="agenda_edit"),
     path(session + "agenda/<int:item_pk>/remove/", sessions.agenda_remove, name="agenda_remove"),

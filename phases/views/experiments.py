@@ -4,16 +4,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bpu.downloads import private_download
 from units.access import Perm, get_unit_access
-from units.forms import form_errors_from
+from units.forms import AttachmentForm, form_errors_from
 
 from .. import services
 from ..forms import CommentForm, ExperimentForm
-from ..models import Experiment
+from ..models import Experiment, ExperimentAttachment
 from ..selectors import experiment_activity, experiments_for
 from ._common import _form_page, _url
 
@@ -50,6 +52,7 @@ def experiment_detail(request, slug, pk):
     access = get_unit_access(request.user, slug, Perm.VIEW)
     experiment = _visible_experiment(access, request.user, pk)
     comments = experiment.comments.select_related("author")
+    is_author = experiment.author_id == request.user.pk
     return render(
         request,
         "phases/experiment_detail.html",
@@ -60,7 +63,9 @@ def experiment_detail(request, slug, pk):
             "comments": comments,
             "comment_form": CommentForm(),
             "may_comment": access.can(Perm.CONTRIBUTE) and experiment.is_shared,
-            "is_author": experiment.author_id == request.user.pk,
+            "is_author": is_author,
+            "attachments": experiment.attachments.all(),
+            "attachment_form": AttachmentForm() if is_author else None,
         },
     )
 
@@ -133,3 +138,64 @@ def experiment_activity_view(request, slug):
         "phases/experiment_activity.html",
         {"unit": access.unit, "access": access, "months": months, "rows": rows},
     )
+
+
+@login_required
+@require_POST
+def experiment_attachment_add(request, slug, pk):
+    access = get_unit_access(request.user, slug, Perm.CONTRIBUTE)
+    experiment = _visible_experiment(access, request.user, pk)
+    if experiment.author_id != request.user.pk:
+        raise PermissionDenied
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():  # no file, or an empty one
+        messages.error(request, " ".join(form.errors["file"]))
+    else:
+        try:
+            attachment = services.experiment_attachment_add(
+                experiment=experiment, actor=request.user, upload=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("“%(name)s” is added.") % {"name": attachment.original_name}
+            )
+    return redirect(_url("experiment_detail", access.unit, pk=pk) + "#files")
+
+
+def _visible_attachment(access, user, pk) -> ExperimentAttachment:
+    # An attachment of someone's private draft does not exist for anyone else.
+    return get_object_or_404(
+        ExperimentAttachment.objects.select_related("experiment"),
+        pk=pk,
+        experiment__unit=access.unit,
+        experiment__in=Experiment.objects.visible_to(user),
+    )
+
+
+@private_download
+@login_required
+def experiment_attachment(request, slug, pk):
+    access = get_unit_access(request.user, slug, Perm.VIEW)
+    attachment = _visible_attachment(access, request.user, pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+@require_POST
+def experiment_attachment_delete(request, slug, pk):
+    access = get_unit_access(request.user, slug, Perm.CONTRIBUTE)
+    attachment = _visible_attachment(access, request.user, pk)
+    services.experiment_attachment_delete(attachment=attachment, actor=request.user)
+    messages.success(request, _("“%(name)s” is deleted.") % {"name": attachment.original_name})
+    return redirect(_url("experiment_detail", access.unit, pk=attachment.experiment_id) + "#files")

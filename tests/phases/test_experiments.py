@@ -182,14 +182,14 @@ def test_experiment_detail_queries_stay_constant(
     client = client_for(facilitator)
     url = reverse("phases:experiment_detail", args=[unit.slug, experiment.pk])
     # session, user, unit, membership, experiment (+ author, goal), comments (+ authors),
-    # the session save and the request's savepoints.
-    with django_assert_num_queries(12):
+    # its files, the session save and the request's savepoints.
+    with django_assert_num_queries(13):
         client.get(url)
     for _i in range(10):
         ExperimentCommentFactory(experiment=experiment, author=MembershipFactory(unit=unit).user)
     # session, user, unit, membership, experiment (+ author, goal), comments (+ authors),
-    # the session save and the request's savepoints.
-    with django_assert_num_queries(12):
+    # its files, the session save and the request's savepoints.
+    with django_assert_num_queries(13):
         client.get(url)
 
 

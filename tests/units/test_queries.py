@@ -57,11 +57,11 @@ PAGES = {
 # page (here or in an app that adds to unit pages) shows up as a failure here.
 # Facilitators see more than members (invitations, attendance forms). Every page
 # counts the navbar bell's unread notifications (one query); a session page reads
-# the members' answers (coming, maybe, not coming) in one more.
+# the members' answers (coming, maybe, not coming) in one more, and its files in one more.
 QUERIES = {
     "detail": {"facilitator": 17, "member": 17},
     "sessions": {"facilitator": 12, "member": 12},
-    "session": {"facilitator": 15, "member": 14},
+    "session": {"facilitator": 16, "member": 15},
     "members": {"facilitator": 13, "member": 11},
 }
 

@@ -8,6 +8,7 @@ One module per topic; callers use the names below (``from units import services;
 services.unit_create(...)``).
 """
 
+from .attachments import session_attachment_add, session_attachment_delete
 from .calendar import calendar_feed_for, calendar_feed_revoke
 from .members import (
     INVITATION_EMAIL_MAX_ATTEMPTS,
@@ -16,8 +17,10 @@ from .members import (
     invitation_accept,
     invitation_accept_new_account,
     invitation_create,
+    invitation_resend,
     invitation_send_email,
     invitation_withdraw,
+    invitations_create_bulk,
     invitations_send_waiting,
     membership_change_role,
     membership_end,
@@ -68,6 +71,8 @@ __all__ = [
     "RESERVED_SLUGS",
     "SERIES_MAX_SESSIONS",
     "UNIT_EDITABLE",
+    "session_attachment_add",
+    "session_attachment_delete",
     "InvitationUnusable",
     "SeriesResult",
     "agenda_item_add",
@@ -81,8 +86,10 @@ __all__ = [
     "invitation_accept",
     "invitation_accept_new_account",
     "invitation_create",
+    "invitation_resend",
     "invitation_send_email",
     "invitation_withdraw",
+    "invitations_create_bulk",
     "invitations_send_waiting",
     "local_datetime",
     "membership_change_role",

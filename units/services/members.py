@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 from bpu.celery import enqueue
 
 from .. import registry
+from ..invitation_lists import InvitationList, plan_invitations, read_list
 from ..models import (
     Invitation,
     Membership,
     Role,
     Unit,
+    _invitation_expiry,
 )
 from ._common import _lock, _site_url
 
@@ -86,7 +88,9 @@ def membership_update_own(
 
 
 @transaction.atomic
-def invitation_create(*, unit: Unit, email: str, role: str, invited_by) -> Invitation:
+def invitation_create(
+    *, unit: Unit, email: str, role: str, invited_by, full_name: str = ""
+) -> Invitation:
     """Invite someone by e-mail; the e-mail goes out once the invitation is saved."""
     from ..tasks import send_invitation_email
 
@@ -115,7 +119,83 @@ def invitation_create(*, unit: Unit, email: str, role: str, invited_by) -> Invit
                 % {"email": email, "date": timezone.localtime(open_invitation.expires_at).date()}
             }
         )
-    invitation = Invitation.objects.create(unit=unit, email=email, role=role, invited_by=invited_by)
+    invitation = Invitation.objects.create(
+        unit=unit, email=email, role=role, invited_by=invited_by, full_name=full_name.strip()
+    )
+    transaction.on_commit(partial(enqueue, send_invitation_email, invitation.pk))
+    return invitation
+
+
+@transaction.atomic
+def invitations_create_bulk(
+    *, unit: Unit, text: str, default_role: str, invited_by
+) -> tuple[list[Invitation], InvitationList]:
+    """Invite everyone on a list (pasted, or a CSV file's text) at once, or nobody.
+
+    The list is read again here, under the unit's lock, so that what was previewed is
+    checked against the unit as it is now: an address that became a member or was
+    invited in the meantime is skipped (and reported), never invited twice. A list with
+    any problem invites nobody. Each e-mail goes out by the one invitation path, once
+    the invitations are saved.
+    """
+    from ..tasks import send_invitation_email
+
+    if default_role not in Role.values:
+        raise ValidationError({"default_role": _("Choose one of the roles in the list.")})
+    _lock(unit)
+    checked = plan_invitations(unit, read_list(text, default_role=default_role))
+    problems = checked.problems + [p for row in checked.with_problems for p in row.problems]
+    if problems:
+        raise ValidationError(problems)
+    if not checked.to_invite:
+        raise ValidationError(_("Nobody on the list can be invited: everyone is already in."))
+    invitations = Invitation.objects.bulk_create(
+        Invitation(
+            unit=unit, email=row.email, full_name=row.name, role=row.role, invited_by=invited_by
+        )
+        for row in checked.to_invite
+    )
+    for invitation in invitations:
+        transaction.on_commit(partial(enqueue, send_invitation_email, invitation.pk))
+    return invitations, checked
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation) -> Invitation:
+    """Send an invitation that was not accepted again, valid for two weeks from now
+    (also one that expired or was withdrawn). The link stays the same."""
+    from ..tasks import send_invitation_email
+
+    _lock(invitation.unit)
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation has been accepted; there is nothing to resend."))
+    if (
+        Membership.objects.current()
+        .filter(unit_id=invitation.unit_id, user__email__iexact=invitation.email)
+        .exists()
+    ):
+        raise ValidationError(
+            _("%(email)s is already a member of this unit.") % {"email": invitation.email}
+        )
+    other_open = (
+        Invitation.objects.filter(
+            unit_id=invitation.unit_id,
+            email__iexact=invitation.email,
+            accepted_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .exclude(pk=invitation.pk)
+        .exists()
+    )
+    if other_open:
+        raise ValidationError(
+            _("%(email)s has a newer invitation that is still open; resend that one.")
+            % {"email": invitation.email}
+        )
+    invitation.expires_at = _invitation_expiry()
+    invitation.email_sent_at = None
+    invitation.email_attempts = 0
+    invitation.save(update_fields=["expires_at", "email_sent_at", "email_attempts"])
     transaction.on_commit(partial(enqueue, send_invitation_email, invitation.pk))
     return invitation
 

@@ -8,18 +8,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from .. import selectors, services
+from .. import invitation_lists, selectors, services
 from ..access import Perm, get_unit_access
 from ..forms import (
     AcceptInvitationForm,
     EndMembershipForm,
     InvitationForm,
+    InvitationListForm,
     OwnMembershipForm,
     RoleForm,
     form_errors_from,
 )
+from ..invitation_lists import plan_invitations, read_list
 from ..models import Invitation, Membership
 
 
@@ -52,7 +55,7 @@ def members(request, slug):
                 confirm=_("End the membership of %(name)s?") % {"name": name},
             )
         context["ended"] = selectors.ended_memberships(unit)
-        context["invitations"] = selectors.invitations_pending(unit)
+        context["invitations"] = selectors.invitations_recent(unit)
         context["invitation_form"] = InvitationForm()
         context["email_max_attempts"] = services.INVITATION_EMAIL_MAX_ATTEMPTS
     return render(request, "units/members.html", context)
@@ -154,6 +157,69 @@ def invitation_create(request, slug):
 
 
 @login_required
+def invitation_bulk(request, slug):
+    """Invite several people from a list: a preview first (nothing written), then all at once."""
+    access = get_unit_access(request.user, slug, Perm.MANAGE_UNIT)
+    form = InvitationListForm(request.POST or None, request.FILES or None)
+    context = {"access": access, "unit": access.unit, "form": form}
+    if request.method == "POST" and form.is_valid():
+        text, default_role = form.cleaned_data["text"], form.cleaned_data["default_role"]
+        checked = plan_invitations(access.unit, read_list(text, default_role=default_role))
+        if "confirm" in request.POST and checked.can_send:
+            try:
+                invitations, checked = services.invitations_create_bulk(
+                    unit=access.unit, text=text, default_role=default_role, invited_by=request.user
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _bulk_done_message(invitations, checked))
+                return redirect("units:members", slug=slug)
+        # The list as read goes back into the box (a file's too), to correct and check again.
+        form = InvitationListForm(initial={"text": text, "default_role": default_role})
+        context.update(
+            form=form,
+            checked=checked,
+            summary=invitation_lists.summary(checked),
+            confirm={"text": text, "default_role": default_role},
+        )
+    return render(request, "units/invitation_bulk.html", context)
+
+
+def _bulk_done_message(invitations, checked) -> str:
+    done = ngettext(
+        "%(count)d invitation has been made; the e-mail is on its way.",
+        "%(count)d invitations have been made; the e-mails are on their way.",
+        len(invitations),
+    ) % {"count": len(invitations)}
+    if checked.skipped:
+        done += " " + ngettext(
+            "%(count)d person on the list was already a member or invited, and was skipped.",
+            "%(count)d people on the list were already members or invited, and were skipped.",
+            len(checked.skipped),
+        ) % {"count": len(checked.skipped)}
+    return done
+
+
+@login_required
+@require_POST
+def invitation_resend(request, slug, pk):
+    access = get_unit_access(request.user, slug, Perm.MANAGE_UNIT)
+    invitation = get_object_or_404(Invitation, unit=access.unit, pk=pk)
+    try:
+        services.invitation_resend(invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(email)s is sent again; it is valid for two weeks.")
+            % {"email": invitation.email},
+        )
+    return redirect(reverse("units:members", args=[slug]) + "#invitations")
+
+
+@login_required
 @require_POST
 def invitation_withdraw(request, slug, pk):
     access = get_unit_access(request.user, slug, Perm.MANAGE_UNIT)
@@ -190,7 +256,7 @@ def invitation_accept(request, token):
     form = AcceptInvitationForm(
         request.POST or None,
         email=invitation.email,
-        initial={"language": request.LANGUAGE_CODE},
+        initial={"language": request.LANGUAGE_CODE, "full_name": invitation.full_name},
     )
     if request.method == "POST" and form.is_valid():
         return _accepted(

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,13 +18,14 @@ from .. import calendar, selectors, services
 from ..access import Perm, get_unit_access
 from ..forms import (
     AgendaItemForm,
+    AttachmentForm,
     AttendanceForm,
     NotesForm,
     SessionForm,
     SessionSeriesForm,
     form_errors_from,
 )
-from ..models import AgendaItem, Rsvp, Session
+from ..models import AgendaItem, Rsvp, Session, SessionAttachment
 
 
 def _session(access, pk) -> Session:
@@ -182,7 +183,63 @@ def session_detail(request, slug, pk):
             form.helper.form_action = reverse(actions[name], args=[access.unit.slug, session.pk])
         context.update(forms)
         context["rsvps"] = selectors.rsvp_summary(session, memberships)
+        context["attachment_form"] = AttachmentForm()
     return render(request, "units/session_detail.html", context)
+
+
+@login_required
+@require_POST
+def session_attachment_add(request, slug, pk):
+    access = get_unit_access(request.user, slug, Perm.MANAGE_SESSIONS)
+    session = _session(access, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():  # no file, or an empty one
+        messages.error(request, " ".join(form.errors["file"]))
+    else:
+        try:
+            attachment = services.session_attachment_add(
+                session=session, actor=request.user, upload=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("“%(name)s” is added.") % {"name": attachment.original_name}
+            )
+    return redirect(session.get_absolute_url() + "#files")
+
+
+def _attachment(access, pk, file_pk) -> SessionAttachment:
+    return get_object_or_404(
+        SessionAttachment, pk=file_pk, session__pk=pk, session__unit=access.unit
+    )
+
+
+@private_download
+@login_required
+def session_attachment(request, slug, pk, file_pk):
+    access = get_unit_access(request.user, slug, Perm.VIEW)
+    attachment = _attachment(access, pk, file_pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+@require_POST
+def session_attachment_delete(request, slug, pk, file_pk):
+    access = get_unit_access(request.user, slug, Perm.MANAGE_SESSIONS)
+    attachment = _attachment(access, pk, file_pk)
+    services.session_attachment_delete(attachment=attachment)
+    messages.success(request, _("“%(name)s” is deleted.") % {"name": attachment.original_name})
+    return redirect(reverse("units:session_detail", args=[slug, pk]) + "#files")
 
 
 @login_required
