@@ -33,8 +33,6 @@ class UserAdmin(DjangoUserAdmin):
         count = users_approve(users=queryset)
         self.message_user(
             request,
-            ngettext(
-                "%(count)d person can now log in.", "%(count)d people can now log in.", count
-            )
+            ngettext("%(count)d person can now log in.", "%(count)d people can now log in.", count)
             % {"count": count},
         )

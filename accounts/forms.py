@@ -7,7 +7,6 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
-
 from django_otp.oath import TOTP
 
 from .models import User
@@ -43,7 +42,9 @@ class SecondFactorForm(forms.Form):
     code = forms.CharField(
         label=_("Code"),
         max_length=32,
-        help_text=_("The 6 digits your authenticator app shows now, or one of your recovery codes."),
+        help_text=_(
+            "The 6 digits your authenticator app shows now, or one of your recovery codes."
+        ),
         widget=forms.TextInput(
             attrs={"autofocus": True, "autocomplete": "one-time-code", "inputmode": "text"}
         ),

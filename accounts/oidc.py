@@ -12,13 +12,14 @@ active; anyone else is created inactive, waiting for an administrator.
 
 import logging
 
+import jwt
 import requests
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -94,6 +95,24 @@ class OIDCBackend(OIDCAuthenticationBackend):
     @property
     def OIDC_OP_JWKS_ENDPOINT(self):  # noqa: N802
         return provider_endpoint("OIDC_OP_JWKS_ENDPOINT")
+
+    def retrieve_matching_jwk(self, token):
+        """The provider's key for this token: by key id, or its only key when ids are left
+        out (allowed when a provider has one key, RFC 7515 section 4.1.4)."""
+        header = jwt.get_unverified_header(token)
+        response = requests.get(self.OIDC_OP_JWKS_ENDPOINT, timeout=settings.OIDC_TIMEOUT)
+        response.raise_for_status()
+        keys = [
+            key
+            for key in response.json().get("keys", [])
+            if key.get("use", "sig") == "sig"
+            and key.get("alg", header.get("alg")) == header.get("alg")
+        ]
+        if "kid" in header:
+            keys = [key for key in keys if key.get("kid", header["kid"]) == header["kid"]]
+        if len(keys) != 1:
+            raise SuspiciousOperation("No single signing key of the provider matches the token.")
+        return jwt.PyJWK(keys[0])
 
     def authenticate(self, request, **kwargs):
         if not oidc_enabled() or request is None or "code" not in request.GET:

@@ -33,9 +33,7 @@ def user_create_from_sso(*, email: str, full_name: str, active: bool) -> User:
 @transaction.atomic
 def users_approve(*, users) -> int:
     """Lets people who signed in through single sign-on and wait for approval in."""
-    return User.objects.filter(pk__in=[u.pk for u in users], is_active=False).update(
-        is_active=True
-    )
+    return User.objects.filter(pk__in=[u.pk for u in users], is_active=False).update(is_active=True)
 
 
 RECOVERY_CODE_COUNT = 10
@@ -49,26 +47,22 @@ def totp_device_add(*, user: User, key: str, name: str, last_t: int):
     ``last_t`` is the time step of that code, so that it cannot be used again to log in.
     The first app also brings recovery codes, for the day the phone is lost.
     """
-    device = TOTPDevice.objects.create(
-        user=user, key=key, name=name, confirmed=True, last_t=last_t
-    )
+    device = TOTPDevice.objects.create(user=user, key=key, name=name, confirmed=True, last_t=last_t)
     if not _recovery_device(user).token_set.exists():
         recovery_codes_regenerate(user=user)
     return device
 
 
 @transaction.atomic
-def totp_device_remove(*, user: User, device_id: int, keep_one: bool) -> bool:
-    """Removes one of the person's authenticator apps.
+def totp_device_remove(*, device: TOTPDevice, keep_one: bool) -> bool:
+    """Removes one of a person's authenticator apps.
 
     With ``keep_one`` (a second factor is required of them) the last one stays:
     returns False. Without any app left, the recovery codes go too.
     """
-    apps = TOTPDevice.objects.select_for_update().filter(user=user)
-    device = apps.filter(pk=device_id).first()
-    if device is None:
-        return True  # already gone (a second click)
-    if keep_one and apps.count() <= 1:
+    user = device.user
+    apps = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True)
+    if keep_one and device.confirmed and apps.count() <= 1:
         return False
     device.delete()
     if not apps.exists():

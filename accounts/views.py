@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -233,12 +233,11 @@ def totp_add(request):
 @login_required
 @require_POST
 def totp_remove(request, pk):
-    kept = totp_device_remove(
-        user=request.user,
-        device_id=pk,
-        keep_one=factors.second_factor_required(request.user),
+    device = get_object_or_404(TOTPDevice, pk=pk, user=request.user)
+    removed = totp_device_remove(
+        device=device, keep_one=factors.second_factor_required(request.user)
     )
-    if kept:
+    if removed:
         messages.success(request, _("The authenticator app has been removed."))
     else:
         messages.error(
