@@ -209,3 +209,15 @@ def test_the_security_page_lists_the_apps_and_the_recovery_codes_left(verified_c
     page = verified_client(user).get(reverse("accounts:security")).content.decode()
     assert "Phone" in page
     assert re.search(r"You have 10 recovery codes left", page)
+
+
+def test_my_data_names_the_app_but_not_its_secret(verified_client, app_user):
+    import io
+    import zipfile
+
+    user, device, _codes = app_user
+    response = verified_client(user).get(reverse("accounts:my_data"))
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    everything = "".join(archive.read(name).decode() for name in archive.namelist())
+    assert '"Phone"' in everything
+    assert device.key not in everything
