@@ -149,3 +149,15 @@ def test_single_sign_on_asks_for_the_second_factor_too(client, sso):
     response = client.get(reverse("units:dashboard"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:second_factor"))
+
+
+def test_an_administrator_approves_waiting_people_in_the_admin(client_for, admin_user):
+    waiting = UserFactory(email="dirk@elders.nl", is_active=False)
+    response = client_for(admin_user).post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "approve", "_selected_action": [waiting.pk]},
+        follow=True,
+    )
+    assert "1 person can now log in." in response.content.decode()
+    waiting.refresh_from_db()
+    assert waiting.is_active is True
