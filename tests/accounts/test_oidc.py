@@ -87,7 +87,7 @@ def test_someone_from_elsewhere_waits_for_an_administrators_approval(client, sso
     response = sign_in_at_provider(client, sso, "carla@elders.nl", name="Carla")
     assert response.url == reverse("accounts:awaiting_approval")
     page = client.get(response.url).content.decode()
-    assert "An administrator first has to approve your account." in page
+    assert "An administrator first has to approve it." in page
     assert "Zorggroep Noord" in page
     carla = User.objects.get(email="carla@elders.nl")
     assert carla.is_active is False
