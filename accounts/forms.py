@@ -7,10 +7,11 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_otp.oath import TOTP
 
 from .models import User
-from .second_factor import device_matching
+from .second_factor import device_matching, wait_seconds
 
 
 class LoginForm(AuthenticationForm):
@@ -58,6 +59,16 @@ class SecondFactorForm(forms.Form):
         self.helper.add_input(Submit("submit", _("Continue")))
 
     def clean_code(self):
+        wait = wait_seconds(self.user, self.cleaned_data["code"])
+        if wait:
+            raise forms.ValidationError(
+                ngettext(
+                    "Too many wrong codes. Wait %(seconds)d second and try again.",
+                    "Too many wrong codes. Wait %(seconds)d seconds and try again.",
+                    wait,
+                )
+                % {"seconds": wait}
+            )
         self.device = device_matching(self.user, self.cleaned_data["code"])
         if self.device is None:
             raise forms.ValidationError(

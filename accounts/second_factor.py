@@ -15,13 +15,17 @@ registered here: accounts knows administrators; units registers researchers
 (units/apps.py), as accounts may not import units (docs/architecture.md).
 """
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
-from django_otp import devices_for_user, user_has_device
+from django.utils import timezone
+from django_otp import user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 SESSION_KEY = "second_factor_owed"
 VERIFY = "verify"
@@ -60,8 +64,6 @@ def second_factor_required(user) -> bool:
 
 def has_authenticator(user) -> bool:
     """An authenticator app (recovery codes alone are no way in for every day)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
 
 
@@ -91,16 +93,41 @@ def owed(request) -> str | None:
     return request.session.get(SESSION_KEY)
 
 
-def device_matching(user, code: str):
-    """The device that accepts ``code`` (a recovery code is used up), or None.
+def _devices_for(user, code: str, *, for_verify=False):
+    """The devices a code is meant for: 6 digits are an app's code, anything else a
+    recovery code. Trying one kind only keeps a recovery code from counting as a
+    wrong app code (which would slow the app down, see wait_seconds)."""
+    model = TOTPDevice if len(code) == 6 and code.isdigit() else StaticDevice
+    devices = model.objects.devices_for_user(user, confirmed=True)
+    return devices.select_for_update() if for_verify else devices
 
-    Each device throttles its own failed attempts (django-otp), so guessing slows down.
+
+def _normalised(code: str) -> str:
+    return "".join((code or "").split())
+
+
+def wait_seconds(user, code: str) -> int:
+    """How long the person must wait before this kind of code is tried (0: now).
+
+    Each wrong code doubles the wait of the device (django-otp's throttling), which
+    also refuses a right code until then: the person must be told so.
     """
-    code = "".join(code.split())
+    now = timezone.now()
+    longest = 0
+    for device in _devices_for(user, _normalised(code)):
+        allowed, data = device.verify_is_allowed()
+        if not allowed and data and data.get("locked_until"):
+            longest = max(longest, math.ceil((data["locked_until"] - now).total_seconds()))
+    return longest
+
+
+def device_matching(user, code: str):
+    """The device that accepts ``code`` (a recovery code is used up), or None."""
+    code = _normalised(code)
     if not code:
         return None
     with transaction.atomic():
-        for device in devices_for_user(user, for_verify=True):
+        for device in _devices_for(user, code, for_verify=True):
             if device.verify_token(code):
                 return device
     return None

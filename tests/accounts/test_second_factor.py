@@ -221,3 +221,35 @@ def test_my_data_names_the_app_but_not_its_secret(verified_client, app_user):
     everything = "".join(archive.read(name).decode() for name in archive.namelist())
     assert '"Phone"' in everything
     assert device.key not in everything
+
+
+def test_after_wrong_codes_the_person_is_told_to_wait(client, app_user, password, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60
+    settings.OTP_STATIC_THROTTLE_FACTOR = 60
+    user, device, _codes = app_user
+    log_in(client, user, password)
+    client.post(reverse("accounts:second_factor"), {"code": code_for(device, offset=600)})
+    # Even the right code waits: and the page says so, instead of "not right".
+    response = client.post(reverse("accounts:second_factor"), {"code": code_for(device)})
+    page = response.content.decode()
+    assert re.search(r"Too many wrong codes. Wait (59|60) seconds and try again.", page)
+    assert client.get(DASHBOARD).url.startswith(reverse("accounts:second_factor"))
+
+
+def test_the_second_factor_adds_no_query_to_ordinary_pages(
+    client_for, verified_client, researcher, settings
+):
+    """Who owes a second factor is decided at login and kept in the session."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def dashboard_queries(client):
+        client.get(DASHBOARD)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(DASHBOARD).status_code == 200
+        return len(queries)
+
+    without = dashboard_queries(client_for(researcher))
+    settings.SECOND_FACTOR_REQUIRED = True
+    TOTPDevice.objects.create(user=researcher, name="Phone", confirmed=True)
+    assert dashboard_queries(verified_client(researcher)) == without
