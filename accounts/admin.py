@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import User
+from .services import users_approve
 
 
 @admin.register(User)
@@ -11,6 +13,7 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["email", "full_name", "language", "is_staff", "is_active", "last_login"]
     list_filter = ["is_staff", "is_active", "language"]
     search_fields = ["email", "full_name"]
+    actions = ["approve"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Personal info"), {"fields": ["full_name", "language"]}),
@@ -23,3 +26,13 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]}),
     ]
+
+    @admin.action(description=_("Approve: let the selected people log in"))
+    def approve(self, request, queryset):
+        """People who signed in through single sign-on and wait (OIDC_ACTIVE_DOMAINS)."""
+        count = users_approve(users=queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d person can now log in.", "%(count)d people can now log in.", count)
+            % {"count": count},
+        )

@@ -1,4 +1,10 @@
+from urllib.parse import urlencode
+
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
+
+from .second_factor import SETUP, VERIFY, owed
 
 
 class UserLanguageMiddleware:
@@ -17,3 +23,44 @@ class UserLanguageMiddleware:
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
         return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """Someone who still owes a second factor (accounts/second_factor.py) can only give it.
+
+    Until then every other page sends them to the code page (``verify``) or to the
+    page where they add an authenticator app (``setup``). Logging out and switching
+    language always work. Reads only the session: no query on ordinary pages.
+    """
+
+    ALLOWED = {
+        VERIFY: {"accounts:second_factor", "accounts:logout", "accounts:switch_language"},
+        SETUP: {
+            "accounts:security",
+            "accounts:totp_add",
+            "accounts:logout",
+            "accounts:switch_language",
+        },
+    }
+    DESTINATION = {VERIFY: "accounts:second_factor", SETUP: "accounts:totp_add"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        owes = owed(request) if hasattr(request, "session") else None
+        if owes in self.ALLOWED and request.user.is_authenticated:
+            match = _resolve(request.path_info)
+            if match is None or match.view_name not in self.ALLOWED[owes]:
+                target = reverse(self.DESTINATION[owes])
+                if request.method == "GET":
+                    target = f"{target}?{urlencode({'next': request.get_full_path()})}"
+                return redirect(target)
+        return self.get_response(request)
+
+
+def _resolve(path):
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None

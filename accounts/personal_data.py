@@ -19,8 +19,9 @@ from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-# Never exported, not even to the person themselves.
-SECRET_FIELDS = {"password"}
+# Never exported, not even to the person themselves: a password hash, and the secret
+# of an authenticator app (django-otp's TOTPDevice.key), which would make its codes.
+SECRET_FIELDS = {"password", "key"}
 
 
 @dataclass(frozen=True)

@@ -1,3 +1,7 @@
+from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from .models import User
 
 
@@ -11,3 +15,73 @@ def user_update_profile(*, user: User, full_name: str, language: str) -> User:
 def user_set_language(*, user: User, language: str) -> None:
     user.language = language
     user.save(update_fields=["language"])
+
+
+@transaction.atomic
+def user_create_from_sso(*, email: str, full_name: str, active: bool) -> User:
+    """A person first seen through single sign-on. Without a password: they log in there.
+
+    ``active`` is the approval rule's answer (bpu/settings.py, OIDC_ACTIVE_DOMAINS);
+    an inactive person waits until an administrator approves them (users_approve).
+    """
+    user = User(email=email, full_name=full_name, is_active=active)
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def users_approve(*, users) -> int:
+    """Lets people who signed in through single sign-on and wait for approval in."""
+    return User.objects.filter(pk__in=[u.pk for u in users], is_active=False).update(is_active=True)
+
+
+RECOVERY_CODE_COUNT = 10
+RECOVERY_DEVICE_NAME = "recovery codes"
+
+
+@transaction.atomic
+def totp_device_add(*, user: User, key: str, name: str, last_t: int):
+    """An authenticator app whose first code was right (accounts.views.totp_add).
+
+    ``last_t`` is the time step of that code, so that it cannot be used again to log in.
+    The first app also brings recovery codes, for the day the phone is lost.
+    """
+    device = TOTPDevice.objects.create(user=user, key=key, name=name, confirmed=True, last_t=last_t)
+    if not _recovery_device(user).token_set.exists():
+        recovery_codes_regenerate(user=user)
+    return device
+
+
+@transaction.atomic
+def totp_device_remove(*, device: TOTPDevice, keep_one: bool) -> bool:
+    """Removes one of a person's authenticator apps.
+
+    With ``keep_one`` (a second factor is required of them) the last one stays:
+    returns False. Without any app left, the recovery codes go too.
+    """
+    user = device.user
+    apps = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True)
+    if keep_one and device.confirmed and apps.count() <= 1:
+        return False
+    device.delete()
+    if not apps.exists():
+        StaticDevice.objects.filter(user=user).delete()
+    return True
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, user: User) -> list[str]:
+    """New recovery codes for the person; the old ones stop working."""
+    device = _recovery_device(user)
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def _recovery_device(user: User):
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
+    )
+    return device

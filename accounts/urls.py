@@ -30,3 +30,14 @@ urlpatterns = [
         name="password_reset_complete",
     ),
 ]
+
+urlpatterns += [
+    path("sso/login/", views.oidc_login, name="oidc_login"),
+    path("sso/callback/", views.oidc_callback, name="oidc_callback"),
+    path("sso/awaiting-approval/", views.awaiting_approval, name="awaiting_approval"),
+    path("login/second-factor/", views.second_factor, name="second_factor"),
+    path("profile/security/", views.security, name="security"),
+    path("profile/security/app/", views.totp_add, name="totp_add"),
+    path("profile/security/app/<int:pk>/remove/", views.totp_remove, name="totp_remove"),
+    path("profile/security/recovery-codes/", views.recovery_codes, name="recovery_codes"),
+]

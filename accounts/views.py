@@ -1,26 +1,48 @@
+from base64 import b32encode
+from textwrap import wrap
+
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from bpu.downloads import private_download
 
-from .forms import LoginForm, ProfileForm
+from . import second_factor as factors
+from .forms import LoginForm, ProfileForm, SecondFactorForm, TotpAddForm
+from .oidc import OIDCCallbackView, OIDCLoginView, oidc_enabled, provider_name
 from .personal_data import personal_data_zip
-from .services import user_set_language, user_update_profile
+from .services import (
+    recovery_codes_regenerate,
+    totp_device_add,
+    totp_device_remove,
+    user_set_language,
+    user_update_profile,
+)
 
 
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if oidc_enabled():
+            context["sso_provider"] = provider_name()
+        return context
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -85,3 +107,162 @@ def my_data(request):
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="my-bpu-data-{stamp}.zip"'
     return response
+
+
+# --- Single sign-on ---------------------------------------------------------------------
+
+_oidc_login_view = OIDCLoginView.as_view()
+_oidc_callback_view = OIDCCallbackView.as_view()
+
+
+@require_GET
+def oidc_login(request):
+    """Off (no provider configured): back to the login page, which shows no button."""
+    if not oidc_enabled():
+        return redirect("accounts:login")
+    return _oidc_login_view(request)
+
+
+@require_GET
+def oidc_callback(request):
+    if not oidc_enabled():
+        return redirect("accounts:login")
+    return _oidc_callback_view(request)
+
+
+@require_GET
+def awaiting_approval(request):
+    return render(request, "accounts/awaiting_approval.html", {"provider": provider_name()})
+
+
+# --- Two factors ------------------------------------------------------------------------
+
+
+def _next_url(request, default="units:dashboard"):
+    candidate = request.POST.get("next") or request.GET.get("next")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return resolve_url(default)
+
+
+@login_required
+def second_factor(request):
+    """The login's second step: a code from the app, or a recovery code."""
+    if factors.owed(request) != factors.VERIFY:
+        return redirect(_next_url(request))
+    form = SecondFactorForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        factors.settle(request)
+        if form.device.persistent_id.startswith("otp_static"):
+            messages.warning(
+                request,
+                _(
+                    "You used a recovery code; it cannot be used again. Make new codes on "
+                    "your security page when you have only a few left."
+                ),
+            )
+        return redirect(_next_url(request))
+    return render(
+        request, "accounts/second_factor.html", {"form": form, "next": _next_url(request)}
+    )
+
+
+@login_required
+@require_GET
+def security(request):
+    """The profile's security section: authenticator apps and recovery codes."""
+    return render(
+        request,
+        "accounts/security.html",
+        {
+            "apps": TOTPDevice.objects.filter(user=request.user, confirmed=True).order_by("pk"),
+            "recovery_codes_left": StaticToken.objects.filter(device__user=request.user).count(),
+            "required": factors.second_factor_required(request.user),
+            "setup_owed": factors.owed(request) == factors.SETUP,
+        },
+    )
+
+
+@login_required
+def totp_add(request):
+    """Scan a QR code, type the first code: then the app is added."""
+    form = TotpAddForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        first = not factors.has_authenticator(request.user)
+        totp_device_add(
+            user=request.user,
+            key=form.key,
+            name=form.cleaned_data["name"],
+            last_t=form.last_t,
+        )
+        factors.settle(request)
+        messages.success(request, _("Your authenticator app has been added."))
+        if first:
+            messages.info(
+                request,
+                _(
+                    "These are your recovery codes. Keep them somewhere safe: each one lets "
+                    "you in once if you lose your phone."
+                ),
+            )
+            return redirect("accounts:recovery_codes")
+        return redirect("accounts:security")
+    # A new secret unless the person is retrying with the one they scanned.
+    key = form.key or random_hex(20)
+    signed = TotpAddForm.sign(user=request.user, key=key)
+    if form.is_bound:
+        form.data = form.data.copy()
+        form.data["secret"] = signed
+    else:
+        form.initial["secret"] = signed
+    device = TOTPDevice(user=request.user, key=key)
+    return render(
+        request,
+        "accounts/totp_add.html",
+        {
+            "form": form,
+            "qr_code": segno.make(device.config_url, error="m").svg_data_uri(scale=5),
+            "secret_text": " ".join(wrap(b32encode(device.bin_key).decode(), 4)),
+            "setup_owed": factors.owed(request) == factors.SETUP,
+        },
+    )
+
+
+@login_required
+@require_POST
+def totp_remove(request, pk):
+    device = get_object_or_404(TOTPDevice, pk=pk, user=request.user)
+    removed = totp_device_remove(
+        device=device, keep_one=factors.second_factor_required(request.user)
+    )
+    if removed:
+        messages.success(request, _("The authenticator app has been removed."))
+    else:
+        messages.error(
+            request,
+            _(
+                "This is your only authenticator app and your role requires one. Add another "
+                "app first, then remove this one."
+            ),
+        )
+    return redirect("accounts:security")
+
+
+@login_required
+def recovery_codes(request):
+    """The person's recovery codes; making new ones stops the old ones."""
+    if not factors.has_authenticator(request.user):
+        messages.info(request, _("Add an authenticator app first; recovery codes come with it."))
+        return redirect("accounts:security")
+    if request.method == "POST":
+        recovery_codes_regenerate(user=request.user)
+        messages.success(request, _("You have new recovery codes. The old ones no longer work."))
+        return redirect("accounts:recovery_codes")
+    codes = StaticToken.objects.filter(device__user=request.user).order_by("pk")
+    return render(
+        request,
+        "accounts/recovery_codes.html",
+        {"codes": [token.token for token in codes]},
+    )

@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "units",
     "phases",
@@ -65,6 +68,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the session, the user and messages: someone who still owes a second factor
+    # (accounts/second_factor.py) sees only the page where they give or set it up.
+    "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bpu.middleware.DatabaseUnavailableMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -120,6 +126,56 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Single sign-on through the organisation's OpenID Connect provider (SURFconext,
+# Microsoft Entra ID, ...): on when a client id is set, together with either the
+# provider's discovery document or its four endpoints (accounts/oidc.py). The
+# provider must send the e-mail address ("email" claim); people are matched by it.
+OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+# e.g. https://login.microsoftonline.com/<tenant>/v2.0/.well-known/openid-configuration
+OIDC_OP_DISCOVERY_URL = env.str("OIDC_DISCOVERY_URL", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_USERINFO_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+# The button reads "Log in with <OIDC_PROVIDER_NAME>", e.g. "Zorggroep Noord".
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="")
+# The approval rule: someone unknown from one of these domains is created active;
+# anyone else is created inactive and waits for an administrator (admin: Approve).
+OIDC_ACTIVE_DOMAINS = [d.strip().lower() for d in env.list("OIDC_ACTIVE_DOMAINS", default=[])]
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+_oidc_endpoints = [
+    OIDC_OP_AUTHORIZATION_ENDPOINT,
+    OIDC_OP_TOKEN_ENDPOINT,
+    OIDC_OP_USER_ENDPOINT,
+    OIDC_OP_JWKS_ENDPOINT,
+]
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+if OIDC_ENABLED and not (OIDC_OP_DISCOVERY_URL or all(_oidc_endpoints)):
+    raise ImproperlyConfigured(
+        "OIDC_CLIENT_ID is set but the provider is not: set OIDC_DISCOVERY_URL (the "
+        "provider's .well-known/openid-configuration address), or all four of "
+        "OIDC_AUTHORIZATION_ENDPOINT, OIDC_TOKEN_ENDPOINT, OIDC_USERINFO_ENDPOINT and "
+        "OIDC_JWKS_ENDPOINT."
+    )
+if OIDC_ENABLED and not OIDC_RP_CLIENT_SECRET:
+    raise ImproperlyConfigured(
+        "OIDC_CLIENT_ID is set without OIDC_CLIENT_SECRET: set the secret the provider "
+        "gave for this application."
+    )
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.OIDCBackend")
+
+# Two-factor authentication (django-otp): with SECOND_FACTOR_REQUIRED, administrators
+# and researchers must add an authenticator app before they can do anything else.
+SECOND_FACTOR_REQUIRED = env.bool("SECOND_FACTOR_REQUIRED", default=False)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="BPU")
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "units:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"

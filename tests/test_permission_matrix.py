@@ -87,6 +87,21 @@ EXPECTED: dict[str, Url] = {
         PUBLIC, PUBLIC, lambda w: {"uidb64": "MQ", "token": "set-password"}
     ),
     "accounts:password_reset_complete": Url(PUBLIC, NOT_ALLOWED),
+    # Single sign-on: with no provider configured (as here) both lead back to the login page.
+    "accounts:oidc_login": Url(PUBLIC, NOT_ALLOWED),
+    "accounts:oidc_callback": Url(PUBLIC, NOT_ALLOWED),
+    "accounts:awaiting_approval": Url(PUBLIC, NOT_ALLOWED),
+    # Two factors: each person's own (nobody here owes a code, so the code page sends on).
+    "accounts:second_factor": Url(LOGIN, LOGIN),
+    "accounts:security": Url(LOGIN, NOT_ALLOWED),
+    "accounts:totp_add": Url(LOGIN, LOGIN),
+    "accounts:recovery_codes": Url(LOGIN, LOGIN),
+    "accounts:totp_remove": Url(
+        NOT_ALLOWED,
+        {"professional"},
+        lambda w: {"pk": w.totp_device.pk},
+        notes="the professional's own app; EXACT_POST",
+    ),
     # units
     "units:dashboard": Url(LOGIN, LOGIN),
     "units:create": Url(
@@ -472,6 +487,17 @@ EXACT_GET: dict[str, dict[str, str]] = {
 # Someone else's notification does not exist for anybody but its recipient (404),
 # administrators included: it is personal, not part of a unit.
 EXACT_POST: dict[str, dict[str, str]] = {
+    # Someone else's authenticator app does not exist for anybody but its owner.
+    "accounts:totp_remove": {
+        "anonymous": "login",
+        "outsider": "not found",
+        "facilitator": "not found",
+        "researcher": "not found",
+        "professional": "ok",
+        "service_user": "not found",
+        "manager": "not found",
+        "admin": "not found",
+    },
     "notifications:open": {
         "anonymous": "login",
         "outsider": "not found",
@@ -528,6 +554,12 @@ class World:
             data={"title": self.experiment.title, "own": True},
         )
         self.preference_token = link_token(user=people["professional"], kind="response")
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        # Unconfirmed, so that logging in does not ask the professional for a code.
+        self.totp_device = TOTPDevice.objects.create(
+            user=people["professional"], name="Phone", confirmed=False
+        )
 
     def _reports(self, people):
         from django.core.files.base import ContentFile

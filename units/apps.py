@@ -8,6 +8,8 @@ class UnitsConfig(AppConfig):
 
     def ready(self):
         # units' own part of the registries the apps above fill in (units/registry.py).
+        from accounts.second_factor import register_second_factor_rule
+
         from . import demo, registry, selectors, work
 
         registry.register_tab(
@@ -19,6 +21,8 @@ class UnitsConfig(AppConfig):
         registry.register_tab(key="members", label=_("Members"), url_name="units:members", order=30)
         registry.register_attention(key="sessions", attention=selectors.session_attention, order=10)
         registry.register_demo_seeder(key="units", seed=demo.seed, order=10)
+        # Researchers hold pseudonymous data: they need a second factor when it is required.
+        register_second_factor_rule(key="researcher", applies=selectors.is_researcher)
         registry.register_my_work(
             key="next_session", label=_("My next session"), items=work.next_session, order=10
         )

@@ -324,3 +324,9 @@ def invitations_recent(unit) -> list[Invitation]:
         .select_related("invited_by", "accepted_by")
         .order_by("-created_at")
     )
+
+
+def is_researcher(user) -> bool:
+    """Whether the person is a researcher in a unit now (one query): a second factor
+    rule (accounts.second_factor), since researchers hold the units' research data."""
+    return Membership.objects.current().filter(user=user, role=Role.RESEARCHER).exists()
