@@ -18,6 +18,10 @@ class UnitsConfig(AppConfig):
         )
         registry.register_tab(key="members", label=_("Members"), url_name="units:members", order=30)
         registry.register_attention(key="sessions", attention=selectors.session_attention, order=10)
+        # What it holds of a person, for erasure and retention (accounts.erasure).
+        from . import privacy
+
+        privacy.register()
         registry.register_demo_seeder(key="units", seed=demo.seed, order=10)
         registry.register_my_work(
             key="next_session", label=_("My next session"), items=work.next_session, order=10
