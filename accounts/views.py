@@ -12,8 +12,11 @@ from django.views.i18n import set_language
 
 from bpu.downloads import private_download
 
+from .erasure import erasure_request_create
 from .forms import LoginForm, ProfileForm
+from .models import ErasureRequest
 from .personal_data import personal_data_zip
+from .profile import profile_sections
 from .services import user_set_language, user_update_profile
 
 
@@ -49,7 +52,35 @@ def profile(request):
         response = redirect("accounts:profile")
         _remember_language(response, request.user.language)
         return response
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "sections": profile_sections(request.user),
+            "erasure_request": ErasureRequest.objects.filter(user=request.user)
+            .order_by("-requested_at")
+            .first(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def erasure_request(request):
+    """The person asks that their personal data be removed; an administrator does it."""
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm that you ask for this."))
+        return redirect("accounts:profile")
+    erasure_request_create(user=request.user, reason=request.POST.get("reason", "")[:2000])
+    messages.success(
+        request,
+        _(
+            "Your request has been sent to an administrator. You will hear from them; "
+            "until then, everything stays as it is."
+        ),
+    )
+    return redirect("accounts:profile")
 
 
 def _remember_language(response, language: str) -> None:

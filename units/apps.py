@@ -24,5 +24,19 @@ class UnitsConfig(AppConfig):
         privacy.register()
         registry.register_demo_seeder(key="units", seed=demo.seed, order=10)
         registry.register_my_work(
+            key="consent", label=_("Consent asked"), items=work.consent_to_answer, order=5
+        )
+        # The person's consent per unit, on their profile page (accounts.profile).
+        from accounts.profile import register_profile_section
+
+        from .consent import profile_consent_section
+
+        register_profile_section(
+            key="consent",
+            template="units/_profile_consent.html",
+            context=profile_consent_section,
+            order=10,
+        )
+        registry.register_my_work(
             key="next_session", label=_("My next session"), items=work.next_session, order=10
         )
