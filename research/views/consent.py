@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from units import services as unit_services
 from units.access import Perm, get_unit_access
@@ -18,6 +18,7 @@ from ._common import data_context
 
 
 @login_required
+@require_GET
 def consent(request, slug):
     access = get_unit_access(request.user, slug, Perm.VIEW_RESEARCH)
     unit = access.unit

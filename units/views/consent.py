@@ -102,16 +102,20 @@ def consent_manage(request, slug):
                 % {"version": text.version},
             )
             return redirect("units:consent_manage", slug=slug)
-    statuses = consent_statuses(unit)
-    for status in statuses:
-        status.paper_form = PaperConsentForm(
-            auto_id=f"id_%s_{status.membership.pk}",
-            action=reverse("units:consent_paper", args=[slug, status.membership.pk]),
+    rows = [
+        (
+            status,
+            PaperConsentForm(
+                auto_id=f"id_%s_{status.membership.pk}",
+                action=reverse("units:consent_paper", args=[slug, status.membership.pk]),
+            ),
         )
+        for status in consent_statuses(unit)
+    ]
     return render(
         request,
         "units/consent_manage.html",
-        {"access": access, "unit": unit, "current": current, "form": form, "statuses": statuses},
+        {"access": access, "unit": unit, "current": current, "form": form, "rows": rows},
     )
 
 
