@@ -21,8 +21,14 @@ def _scrub(queryset, text: str) -> None:
 
 
 def erase(user, text: str) -> None:
+    from phases.models import Experiment
+
     Notification.objects.filter(recipient=user).delete()
     _scrub(Notification.objects.filter(actor=user), text)
+    # Others told of a response to one of the person's experiments saw its title.
+    experiments = list(Experiment.objects.filter(author=user).values_list("pk", flat=True))
+    if experiments:
+        _scrub(Notification.objects.filter(data__experiment__in=experiments), text)
 
 
 def purge_unit(unit_id: int, text: str) -> None:
