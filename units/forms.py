@@ -332,6 +332,11 @@ class PaperConsentForm(forms.Form):
 
     def __init__(self, *args, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["decision"].choices = ConsentRecord.Decision.choices
+        # Short labels: the list sits in a table cell, next to each member.
+        self.fields["decision"].choices = [
+            (ConsentRecord.Decision.GIVEN, _("Given")),
+            (ConsentRecord.Decision.DECLINED, _("Declined")),
+            (ConsentRecord.Decision.WITHDRAWN, _("Withdrawn")),
+        ]
         self.fields["decision"].widget.attrs["class"] = "form-select-sm"
         self.helper = _compact_helper(action, _("Record"), "btn-outline-secondary")

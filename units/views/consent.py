@@ -12,7 +12,13 @@ from django.views.decorators.http import require_POST
 
 from .. import services
 from ..access import Perm, get_unit_access
-from ..consent import consent_status_of, consent_statuses, current_consent_text
+from ..consent import (
+    DEFAULT_TEXT_EN,
+    DEFAULT_TEXT_NL,
+    consent_status_of,
+    consent_statuses,
+    current_consent_text,
+)
 from ..forms import ConsentTextForm, PaperConsentForm, form_errors_from
 from ..models import ConsentRecord, Membership
 
@@ -147,36 +153,3 @@ def consent_paper(request, slug, pk):
             % {"name": membership.user.get_full_name()},
         )
     return redirect("units:consent_manage", slug=slug)
-
-
-# The text a facilitator starts from (B1 level): they adapt it to their unit.
-DEFAULT_TEXT_NL = """\
-Wij vragen je toestemming.
-
-In deze groep leren we samen hoe de zorg beter kan. Onderzoekers kijken mee. Zij \
-gebruiken wat je schrijft en zegt in verslagen. Je naam staat daar niet in, als je \
-cliënt of mantelzorger bent.
-
-Wat gebeurt er met je gegevens?
-- We bewaren je naam, je e-mailadres en wat je schrijft in deze app.
-- Onderzoekers zien je antwoorden onder een code, niet onder je naam.
-- Na het einde van de groep bewaren we je gegevens niet langer dan nodig.
-
-Je mag altijd nee zeggen. Je mag je toestemming later ook weer intrekken. Dat kan op \
-deze pagina. Je kunt dan gewoon blijven meedoen. Verslagen die daarna gemaakt worden, \
-gebruiken jouw gegevens niet meer."""
-
-DEFAULT_TEXT_EN = """\
-We ask for your consent.
-
-In this group we learn together how care can be better. Researchers take part. They \
-use what you write and say in reports. Your name is not in them if you are a client \
-or family carer.
-
-What happens to your data?
-- We keep your name, your e-mail address and what you write in this application.
-- Researchers see your answers under a code, not under your name.
-- After the group ends, we keep your data no longer than needed.
-
-You may always say no. You may also withdraw your consent later, on this page. You \
-can still take part. Reports made after that no longer use your data."""
