@@ -338,5 +338,5 @@ class PaperConsentForm(forms.Form):
             (ConsentRecord.Decision.DECLINED, _("Declined")),
             (ConsentRecord.Decision.WITHDRAWN, _("Withdrawn")),
         ]
-        self.fields["decision"].widget.attrs["class"] = "form-select-sm"
+        self.fields["decision"].widget.attrs["class"] = "form-select-sm w-auto"
         self.helper = _compact_helper(action, _("Record"), "btn-outline-secondary")
