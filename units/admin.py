@@ -70,7 +70,7 @@ class UnitAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["organisations"]
     # The phase changes only through phases.services, never here.
-    readonly_fields = ["phase", "created_at", "created_by"]
+    readonly_fields = ["phase", "created_at", "created_by", "retention_warned_at", "purged_at"]
     date_hierarchy = "planned_start"
     inlines = [MembershipInline, InvitationInline]
     list_select_related = ["programme"]
