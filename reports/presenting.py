@@ -398,6 +398,8 @@ def comparison_context(snap: dict) -> dict:
         ],
         "narrative": snap["narrative"],
         "has_narrative": any(v.strip() for v in snap["narrative"].values()),
+        # Snapshots before version 3 knew nothing of consent: nobody was left out.
+        "left_out": sum((row.get("consent") or {}).get("left_out", 0) for row in snap["units"]),
     }
 
 

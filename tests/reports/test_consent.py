@@ -133,3 +133,23 @@ def test_consent_given_again_brings_the_person_back(withdrawing, researcher):
         consent_text=ConsentText.objects.get(unit=withdrawing.unit),
     )
     assert _render(withdrawing.unit, researcher).snapshot["consent"]["left_out"] == 0
+
+
+def test_the_programme_comparison_says_so_too(withdrawing, researcher):
+    from reports.services import report_request as request
+
+    from ..factories import ProgrammeFactory
+
+    unit = withdrawing.unit
+    unit.programme = ProgrammeFactory()
+    unit.save()
+    _withdraw(withdrawing)
+    queued = request(
+        programme=unit.programme, kind=Kind.COMPARISON, language="en", actor=researcher, send=False
+    )
+    report = report_render(queued.pk)
+    assert report.snapshot["units"][0]["consent"] == {"left_out": 1, "respondent_codes": 1}
+    assert (
+        "1 person declined or withdrew consent before this report was made; their data is "
+        "left out of the figures of their unit."
+    ) in pdf_text(report)
