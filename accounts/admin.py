@@ -1,9 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import User
+from .erasure import user_erase
+from .models import ErasureRequest, User
 from .services import users_approve
 
 
@@ -35,4 +36,35 @@ class UserAdmin(DjangoUserAdmin):
             request,
             ngettext("%(count)d person can now log in.", "%(count)d people can now log in.", count)
             % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(ErasureRequest)
+class ErasureRequestAdmin(admin.ModelAdmin):
+    """Requests are carried out here (or with ``manage.py erase_person``)."""
+
+    list_display = ["user", "requested_at", "status", "handled_at", "handled_by"]
+    list_filter = ["status"]
+    readonly_fields = ["user", "requested_at", "reason", "status", "handled_at", "handled_by"]
+    actions = ["carry_out"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Carry out: erase the personal data of these people"))
+    def carry_out(self, request, queryset):
+        done = 0
+        for erasure in queryset.filter(status=ErasureRequest.Status.OPEN).select_related("user"):
+            user_erase(user=erasure.user, by=request.user)
+            done += 1
+        self.message_user(
+            request,
+            ngettext(
+                "The personal data of %(count)d person has been erased.",
+                "The personal data of %(count)d people has been erased.",
+                done,
+            )
+            % {"count": done},
+            messages.SUCCESS,
         )

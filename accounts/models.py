@@ -93,3 +93,52 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return (self.full_name.split() or [self.email])[0]
+
+
+class ErasureRequest(models.Model):
+    """A person's request that their personal data be removed (AVG art. 17).
+
+    Asked on the profile page; carried out by an administrator (the admin action or
+    ``manage.py erase_person``) through ``accounts.erasure.user_erase``. The row is
+    kept as proof that the request was handled; it then names nobody.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for an administrator")
+        DONE = "done", _("Carried out")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="erasure_requests",
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    reason = models.TextField(_("reason (optional)"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.OPEN
+    )
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status="open"),
+                name="one_open_erasure_request_per_person",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_status_display()})"

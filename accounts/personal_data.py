@@ -108,6 +108,13 @@ def _readme(user, data) -> str:
             "part of this export; the researcher of your unit can tell you which code is yours."
         ),
         "",
+        _(
+            "Your consent per unit is in records/units.ConsentRecord.user.json: when you "
+            "answered, to which version of the consent text, and how (online, or on paper "
+            "recorded by the facilitator). A request to erase your data is in "
+            "records/accounts.ErasureRequest.user.json."
+        ),
+        "",
     ]
     lines += [f"records/{name}.json: {n}" for name, n in counts]
     return "\n".join(lines) + "\n"

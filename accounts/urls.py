@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("profile/my-data/", views.my_data, name="my_data"),
+    path("profile/erasure/", views.erasure_request, name="erasure_request"),
     path("language/", views.switch_language, name="switch_language"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

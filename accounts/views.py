@@ -21,9 +21,12 @@ from django_otp.util import random_hex
 from bpu.downloads import private_download
 
 from . import second_factor as factors
+from .erasure import erasure_request_create
 from .forms import LoginForm, ProfileForm, SecondFactorForm, TotpAddForm
+from .models import ErasureRequest
 from .oidc import OIDCCallbackView, OIDCLoginView, oidc_enabled, provider_name
 from .personal_data import personal_data_zip
+from .profile import profile_sections
 from .services import (
     recovery_codes_regenerate,
     totp_device_add,
@@ -71,7 +74,35 @@ def profile(request):
         response = redirect("accounts:profile")
         _remember_language(response, request.user.language)
         return response
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "sections": profile_sections(request.user),
+            "erasure_request": ErasureRequest.objects.filter(user=request.user)
+            .order_by("-requested_at")
+            .first(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def erasure_request(request):
+    """The person asks that their personal data be removed; an administrator does it."""
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm that you ask for this."))
+        return redirect("accounts:profile")
+    erasure_request_create(user=request.user, reason=request.POST.get("reason", "")[:2000])
+    messages.success(
+        request,
+        _(
+            "Your request has been sent to an administrator. You will hear from them; "
+            "until then, everything stays as it is."
+        ),
+    )
+    return redirect("accounts:profile")
 
 
 def _remember_language(response, language: str) -> None:

@@ -277,6 +277,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ORGANISATION_NAME = env.str("ORGANISATION_NAME", default="")
 PRIVACY_CONTACT = env.str("PRIVACY_CONTACT", default="")
 PRIVACY_RETENTION = env.str("PRIVACY_RETENTION", default="")
+# A new unit keeps its members' personal data this many years after its planned end
+# (each unit can change it); the facilitators are warned this many weeks before.
+PRIVACY_RETENTION_YEARS = env.int("PRIVACY_RETENTION_YEARS", default=2)
+PRIVACY_RETENTION_WARNING_WEEKS = env.int("PRIVACY_RETENTION_WARNING_WEEKS", default=6)
+# The research exemption (AVG art. 89, UAVG art. 44): when true, an erasure or purge
+# keeps the passages researchers quoted from a person's texts (pseudonymous, in the
+# research app); when false they are replaced like the texts themselves.
+PRIVACY_ERASURE_KEEPS_RESEARCH_PASSAGES = env.bool(
+    "PRIVACY_ERASURE_KEEPS_RESEARCH_PASSAGES", default=False
+)
 
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -388,6 +398,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notifications-send-due": {"task": "notifications.send_due", "schedule": 5 * 60},
     # Action steps due soon or overdue; each is told once per due date.
     "notifications-steps-due": {"task": "notifications.steps_due", "schedule": 60 * 60},
+    # Retention: warn the facilitators of units nearing their retention end, and
+    # remove the personal data of units past it. Each unit is warned and purged once.
+    "units-retention": {"task": "units.apply_retention", "schedule": 24 * 60 * 60},
 }
 
 # Reports: a queued request is re-sent after this many minutes; a render gives

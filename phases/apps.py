@@ -24,6 +24,10 @@ class PhasesConfig(AppConfig):
         registry.register_overview_panel(
             key="phase_timeline", template="phases/_unit_overview_timeline.html", order=10
         )
+        # What it holds of a person, for erasure and retention (accounts.erasure).
+        from . import privacy
+
+        privacy.register()
         registry.register_demo_seeder(key="phases", seed=demo.seed, order=20)
         registry.register_my_work(
             key="steps", label=_("My action steps"), items=work.my_steps, order=20

@@ -278,6 +278,8 @@ def unit_context(kind: str, snap: dict) -> dict:
         "unit": unit,
         "members_by_role": _members_by_role(snap["members"]),
         "member_count": sum(1 for m in snap["members"] if m["left_on"] is None),
+        # Snapshots before version 3 knew nothing of consent: nobody was left out.
+        "consent": snap.get("consent") or {"left_out": 0, "respondent_codes": 0},
         "timeline": _phase_timeline(snap["unit"], snap["phases"]),
         "transitions": [
             {
@@ -396,6 +398,8 @@ def comparison_context(snap: dict) -> dict:
         ],
         "narrative": snap["narrative"],
         "has_narrative": any(v.strip() for v in snap["narrative"].values()),
+        # Snapshots before version 3 knew nothing of consent: nobody was left out.
+        "left_out": sum((row.get("consent") or {}).get("left_out", 0) for row in snap["units"]),
     }
 
 

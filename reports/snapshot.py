@@ -17,12 +17,14 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from research.statistics import unit_statistics
+from units.consent import left_out_respondent_codes, left_out_user_ids
 from units.models import ROLES_NEVER_NAMED_IN_REPORTS, Attendance, Membership, Role, Session
 
 from .models import Kind, ReportNarrative
 
 # 2: people are named by role and number; by name only where the unit allows it.
-SNAPSHOT_VERSION = 2
+# 3: people who declined or withdrew consent are left out ("consent").
+SNAPSHOT_VERSION = 3
 QUOTES_PER_THEME = 2
 REFLECTIONS = 4
 STEPS_IN_BODY = 30
@@ -50,11 +52,13 @@ def _unit_part(unit) -> dict:
     }
 
 
-def _members_part(unit) -> list[dict]:
+def _members_part(unit, left_out: frozenset[int] = frozenset()) -> list[dict]:
     """The unit's members as a report may show them: by role and number ("Family carer
-    2"); by name only where the unit allows it, and never clients or family carers."""
+    2"); by name only where the unit allows it, and never clients or family carers.
+    People who declined or withdrew consent (``left_out``) are not among them."""
     memberships = (
         Membership.objects.filter(unit=unit)
+        .exclude(user_id__in=left_out)
         .select_related("user")
         .order_by("role", "joined_on", "pk")
     )
@@ -106,14 +110,23 @@ def _phases_part(unit, members: list[dict]) -> list[dict]:
     ]
 
 
-def _sessions_part(unit, members: list[dict]) -> dict:
+def _sessions_part(unit, members: list[dict], left_out: frozenset[int] = frozenset()) -> dict:
     now = timezone.now()
+    counted = ~Q(attendances__user_id__in=left_out)
     sessions = list(
         Session.objects.filter(unit=unit)
         .annotate(
-            present=Count("attendances", filter=Q(attendances__status=Attendance.Status.PRESENT)),
-            excused=Count("attendances", filter=Q(attendances__status=Attendance.Status.EXCUSED)),
-            absent=Count("attendances", filter=Q(attendances__status=Attendance.Status.ABSENT)),
+            present=Count(
+                "attendances",
+                filter=Q(attendances__status=Attendance.Status.PRESENT) & counted,
+            ),
+            excused=Count(
+                "attendances",
+                filter=Q(attendances__status=Attendance.Status.EXCUSED) & counted,
+            ),
+            absent=Count(
+                "attendances", filter=Q(attendances__status=Attendance.Status.ABSENT) & counted
+            ),
         )
         .order_by("starts_at")
     )
@@ -224,10 +237,10 @@ def _plan_part(unit, members: list[dict]) -> dict:
     }
 
 
-def _experiments_part(unit, members: list[dict]) -> dict:
+def _experiments_part(unit, members: list[dict], left_out: frozenset[int] = frozenset()) -> dict:
     from phases.models import Experiment
 
-    shared = Experiment.objects.filter(unit=unit).shared()
+    shared = Experiment.objects.filter(unit=unit).shared().exclude(author_id__in=left_out)
     roles = {m["user_id"]: m["role"] for m in members}
     per_member = [
         {**_person(members, a), "n": n}
@@ -252,7 +265,10 @@ def _experiments_part(unit, members: list[dict]) -> dict:
     ]
     return {
         "shared": shared.count(),
-        "drafts": Experiment.objects.filter(unit=unit).exclude(pk__in=shared.values("pk")).count(),
+        "drafts": Experiment.objects.filter(unit=unit)
+        .exclude(author_id__in=left_out)
+        .exclude(pk__in=shared.values("pk"))
+        .count(),
         "authors": len(per_member),
         "per_member": per_member,
         "per_goal": per_goal,
@@ -261,8 +277,8 @@ def _experiments_part(unit, members: list[dict]) -> dict:
     }
 
 
-def _statistics_part(unit) -> dict:
-    return unit_statistics(unit).to_dict()
+def _statistics_part(unit, leave_out_codes: frozenset[str] = frozenset()) -> dict:
+    return unit_statistics(unit, leave_out=leave_out_codes).to_dict()
 
 
 def _quote_sources(fragments, members: list[dict]) -> dict[int, dict]:
@@ -291,14 +307,20 @@ def _quote_sources(fragments, members: list[dict]) -> dict[int, dict]:
     }
 
 
-def _qualitative_part(unit, members: list[dict]) -> dict:
+def _qualitative_part(unit, members: list[dict], left_out: frozenset[int] = frozenset()) -> dict:
     from phases.models import Experiment
     from research.models import CodedFragment, Theme
     from research.selectors import visible_fragments
 
-    # Only passages whose source exists and may be seen now (never a private draft).
+    # Only passages whose source exists and may be seen now (never a private draft),
+    # and none from the experiments of people who withdrew or declined consent.
     visible = visible_fragments(unit)
     experiment_type = ContentType.objects.get_for_model(Experiment)
+    if left_out:
+        visible = visible.exclude(
+            content_type=experiment_type,
+            object_id__in=Experiment.objects.filter(unit=unit, author_id__in=left_out).values("pk"),
+        )
     themes = list(
         Theme.objects.filter(Q(unit=unit) | Q(programme__units=unit))
         .annotate(n=Count("fragments", filter=Q(fragments__in=visible)))
@@ -373,22 +395,31 @@ def _narrative(*, unit=None, programme=None, kind) -> dict:
     return narrative.as_dict()
 
 
+def _consent_part(left_out, left_out_codes) -> dict:
+    """How many people the report leaves out for want of consent (never who)."""
+    return {"left_out": len(left_out), "respondent_codes": len(left_out_codes)}
+
+
 def unit_snapshot(unit, kind: str) -> dict:
-    """Everything a unit report of this kind shows, as plain JSON."""
-    members = _members_part(unit)
+    """Everything a unit report of this kind shows, as plain JSON. The people whose
+    latest answer declines or withdraws consent are left out of every part."""
+    left_out = frozenset(left_out_user_ids(unit))
+    left_out_codes = frozenset(left_out_respondent_codes(unit))
+    members = _members_part(unit, left_out)
     data = {
         "version": SNAPSHOT_VERSION,
         "kind": kind,
         "taken_at": _iso(timezone.now()),
         "unit": _unit_part(unit),
+        "consent": _consent_part(left_out, left_out_codes),
         "members": members,
         "phases": _phases_part(unit, members),
-        "sessions": _sessions_part(unit, members),
+        "sessions": _sessions_part(unit, members, left_out),
         "baseline_items": _baseline_items_part(unit),
         "plan": _plan_part(unit, members),
-        "experiments": _experiments_part(unit, members),
-        "statistics": _statistics_part(unit),
-        "qualitative": _qualitative_part(unit, members),
+        "experiments": _experiments_part(unit, members, left_out),
+        "statistics": _statistics_part(unit, left_out_codes),
+        "qualitative": _qualitative_part(unit, members, left_out),
         "narrative": _narrative(unit=unit, kind=kind),
     }
     for m in data["members"]:
@@ -408,9 +439,11 @@ def programme_snapshot(programme) -> dict:
     units = list(programme.units.order_by("name").prefetch_related("organisations"))
     rows = []
     for unit in units:
-        members = _members_part(unit)
-        sessions = _sessions_part(unit, members)
-        experiments = _experiments_part(unit, members)
+        left_out = frozenset(left_out_user_ids(unit))
+        left_out_codes = frozenset(left_out_respondent_codes(unit))
+        members = _members_part(unit, left_out)
+        sessions = _sessions_part(unit, members, left_out)
+        experiments = _experiments_part(unit, members, left_out)
         plan = _plan_part(unit, members)
         rows.append(
             {
@@ -424,10 +457,11 @@ def programme_snapshot(programme) -> dict:
                 "steps_total": plan["steps_total"],
                 "steps_done": plan["step_status"].get("done", 0),
                 "plan_versions": len(plan["versions"]),
-                "statistics": _statistics_part(unit),
+                "consent": _consent_part(left_out, left_out_codes),
+                "statistics": _statistics_part(unit, left_out_codes),
                 "themes": [
                     {"name": t["name"], "factor": t["factor"], "n": t["n"]}
-                    for t in _qualitative_part(unit, members)["themes"]
+                    for t in _qualitative_part(unit, members, left_out)["themes"]
                     if t["n"] or t["factor"] != "none"
                 ],
             }

@@ -28,4 +28,8 @@ class ResearchConfig(AppConfig):
         )
         # Every unit has its baseline, intermediary and final wave from the start.
         registry.register_unit_created(key="research_waves", hook=services.waves_ensure_defaults)
+        # What it holds of a person, for erasure and retention (accounts.erasure).
+        from . import privacy
+
+        privacy.register()
         registry.register_demo_seeder(key="research", seed=demo.seed, order=30)

@@ -7,7 +7,18 @@
 
 from django.urls import path
 
-from .views import codebook, coding, export, imports, overview, programme, statistics, themes, waves
+from .views import (
+    codebook,
+    coding,
+    consent,
+    export,
+    imports,
+    overview,
+    programme,
+    statistics,
+    themes,
+    waves,
+)
 
 app_name = "research"
 
@@ -28,6 +39,9 @@ urlpatterns = [
     path("import/<int:pk>/status/", imports.import_status, name="import_status"),
     path("import/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
     path("export/", export.export, name="export"),
+    # Consent per member and per respondent code
+    path("consent/", consent.consent, name="consent"),
+    path("consent/<int:pk>/code/", consent.respondent_code, name="respondent_code"),
     # Statistics
     path("statistics/", statistics.statistics, name="statistics"),
     path("statistics/how-we-compute/", statistics.method, name="method"),

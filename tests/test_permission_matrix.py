@@ -80,6 +80,7 @@ EXPECTED: dict[str, Url] = {
     "accounts:logout": Url(NOT_ALLOWED, PUBLIC),
     "accounts:profile": Url(LOGIN, LOGIN),
     "accounts:my_data": Url(LOGIN, NOT_ALLOWED),
+    "accounts:erasure_request": Url(NOT_ALLOWED, LOGIN),
     "accounts:switch_language": Url(NOT_ALLOWED, PUBLIC),
     "accounts:password_reset": Url(PUBLIC, PUBLIC),
     "accounts:password_reset_done": Url(PUBLIC, NOT_ALLOWED),
@@ -117,6 +118,13 @@ EXPECTED: dict[str, Url] = {
         NOT_ALLOWED, Perm.MANAGE_UNIT, unit_kwargs(pk=lambda w: w.membership.pk)
     ),
     "units:membership_end": Url(
+        NOT_ALLOWED, Perm.MANAGE_UNIT, unit_kwargs(pk=lambda w: w.membership.pk)
+    ),
+    "units:consent": Url(
+        Perm.VIEW, Perm.VIEW, notes="members answer; an administrator is told they are none"
+    ),
+    "units:consent_manage": Url(Perm.MANAGE_UNIT, Perm.MANAGE_UNIT),
+    "units:consent_paper": Url(
         NOT_ALLOWED, Perm.MANAGE_UNIT, unit_kwargs(pk=lambda w: w.membership.pk)
     ),
     "units:invitation_create": Url(Perm.MANAGE_UNIT, Perm.MANAGE_UNIT),
@@ -291,6 +299,10 @@ EXPECTED: dict[str, Url] = {
         Perm.MANAGE_RESEARCH, Perm.MANAGE_RESEARCH, unit_kwargs(pk=lambda w: _measure(w).pk)
     ),
     "research:waves": Url(Perm.VIEW_RESEARCH, Perm.MANAGE_RESEARCH),
+    "research:consent": Url(Perm.VIEW_RESEARCH, NOT_ALLOWED),
+    "research:respondent_code": Url(
+        NOT_ALLOWED, Perm.MANAGE_RESEARCH, unit_kwargs(pk=lambda w: w.membership.pk)
+    ),
     "research:wave_edit": Url(
         NOT_ALLOWED, Perm.MANAGE_RESEARCH, unit_kwargs(pk=lambda w: _wave(w).pk)
     ),
@@ -523,6 +535,9 @@ class World:
         self.unit.programme = f.ProgrammeFactory()
         self.unit.save()
         self.membership = self.unit.memberships.get(user=people["professional"])
+        from units.models import ConsentText
+
+        ConsentText.objects.create(unit=self.unit, version=1, text_nl="Mag het?", text_en="May we?")
         self.invitation = f.InvitationFactory(
             unit=self.unit, expires_at=timezone.now() + timedelta(days=7)
         )

@@ -6,6 +6,8 @@ from .models import (
     AgendaItem,
     Attendance,
     CalendarFeed,
+    ConsentRecord,
+    ConsentText,
     Invitation,
     Membership,
     Organisation,
@@ -69,7 +71,7 @@ class UnitAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["organisations"]
     # The phase changes only through phases.services, never here.
-    readonly_fields = ["phase", "created_at", "created_by"]
+    readonly_fields = ["phase", "created_at", "created_by", "retention_warned_at", "purged_at"]
     date_hierarchy = "planned_start"
     inlines = [MembershipInline, InvitationInline]
     list_select_related = ["programme"]
@@ -161,3 +163,24 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name"]
     readonly_fields = ["token", "created_at"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(ConsentText)
+class ConsentTextAdmin(admin.ModelAdmin):
+    list_display = ["unit", "version", "published_at", "published_by"]
+    list_filter = ["unit"]
+    readonly_fields = ["published_at", "published_by"]
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(admin.ModelAdmin):
+    """Proof of consent: read here, never changed (a new answer is a new record)."""
+
+    list_display = ["membership", "decision", "method", "recorded_at", "recorded_by"]
+    list_filter = ["decision", "method"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False

@@ -20,9 +20,27 @@ class UnitsConfig(AppConfig):
         )
         registry.register_tab(key="members", label=_("Members"), url_name="units:members", order=30)
         registry.register_attention(key="sessions", attention=selectors.session_attention, order=10)
+        # What it holds of a person, for erasure and retention (accounts.erasure).
+        from . import privacy
+
+        privacy.register()
         registry.register_demo_seeder(key="units", seed=demo.seed, order=10)
         # Researchers hold pseudonymous data: they need a second factor when it is required.
         register_second_factor_rule(key="researcher", applies=selectors.is_researcher)
+        registry.register_my_work(
+            key="consent", label=_("Consent asked"), items=work.consent_to_answer, order=5
+        )
+        # The person's consent per unit, on their profile page (accounts.profile).
+        from accounts.profile import register_profile_section
+
+        from .consent import profile_consent_section
+
+        register_profile_section(
+            key="consent",
+            template="units/_profile_consent.html",
+            context=profile_consent_section,
+            order=10,
+        )
         registry.register_my_work(
             key="next_session", label=_("My next session"), items=work.next_session, order=10
         )

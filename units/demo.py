@@ -8,16 +8,19 @@ changes nothing.
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from .consent import DEFAULT_TEXT_EN, DEFAULT_TEXT_NL
 from .files import demo_png
 from .models import (
     AgendaItem,
     Attendance,
+    ConsentRecord,
+    ConsentText,
     Invitation,
     Membership,
     Organisation,
@@ -187,6 +190,7 @@ def seed(demo: Demo) -> None:
             )
     seed_sessions(demo)
     seed_invitations(demo)
+    seed_consent(demo)
 
 
 # People invited to the Utrecht unit: the professional from the neighbourhood team
@@ -360,3 +364,72 @@ def seed_sessions(demo: Demo) -> None:
                 upload=ContentFile(demo_png(), name="flip-over-bijeenkomst.png"),
             )
         demo.log.append(f"sessions {slug}: {len(starts)}")
+
+
+# --- Consent ---------------------------------------------------------------------------
+
+# Who has not answered yet (they see the question), who answered on paper, who withdrew
+# later, and the respondent codes researchers linked; everyone else gave consent online.
+CONSENT_NOT_YET = {
+    ("eindhoven-ervaringsdeskundigheid", "student@example.org"),
+    ("eindhoven-ervaringsdeskundigheid", "member@example.org"),
+}
+CONSENT_ON_PAPER = {
+    ("eindhoven-ervaringsdeskundigheid", "client@example.org"),
+    ("tilburg-eenzaamheid", "client@example.org"),
+}
+CONSENT_WITHDRAWN = {("tilburg-eenzaamheid", "carer@example.org")}
+RESPONDENT_CODES = {
+    ("tilburg-eenzaamheid", "client@example.org"): "R001",
+    ("tilburg-eenzaamheid", "carer@example.org"): "R002",
+    ("eindhoven-ervaringsdeskundigheid", "client@example.org"): "R001",
+}
+
+
+def seed_consent(demo: Demo) -> None:
+    for slug, unit in demo.units.items():
+        if ConsentText.objects.filter(unit=unit).exists():
+            continue
+        facilitator = Membership.objects.current().filter(unit=unit, role=Role.FACILITATOR).first()
+        published = timezone.make_aware(
+            datetime.combine(unit.planned_start, time(10)), timezone.get_current_timezone()
+        )
+        text = ConsentText.objects.create(
+            unit=unit,
+            version=1,
+            text_nl=DEFAULT_TEXT_NL,
+            text_en=DEFAULT_TEXT_EN,
+            published_at=published,
+            published_by=facilitator.user if facilitator else None,
+        )
+        for n, m in enumerate(
+            Membership.objects.current().filter(unit=unit).select_related("user")
+        ):
+            key = (slug, m.user.email)
+            if key in RESPONDENT_CODES:
+                m.respondent_code = RESPONDENT_CODES[key]
+                m.save(update_fields=["respondent_code"])
+            if key in CONSENT_NOT_YET:
+                continue
+            paper = key in CONSENT_ON_PAPER
+            given_at = published + timedelta(days=1 + n)
+            ConsentRecord.objects.create(
+                membership=m,
+                user=m.user,
+                consent_text=text,
+                decision=ConsentRecord.Decision.GIVEN,
+                method=ConsentRecord.Method.PAPER if paper else ConsentRecord.Method.ONLINE,
+                recorded_at=given_at,
+                recorded_by=facilitator.user if paper and facilitator else m.user,
+            )
+            if key in CONSENT_WITHDRAWN:
+                ConsentRecord.objects.create(
+                    membership=m,
+                    user=m.user,
+                    consent_text=text,
+                    decision=ConsentRecord.Decision.WITHDRAWN,
+                    method=ConsentRecord.Method.ONLINE,
+                    recorded_at=timezone.now() - timedelta(days=12),
+                    recorded_by=m.user,
+                )
+        demo.log.append(f"consent {slug}: version 1")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .access import organisations_choosable, programmes_choosable
 from .files import allowed_extensions_text
-from .models import AgendaItem, Attendance, Programme, Role, Session, Unit
+from .models import AgendaItem, Attendance, ConsentRecord, Programme, Role, Session, Unit
 
 
 def form_errors_from(form, error: ValidationError) -> None:
@@ -375,3 +375,29 @@ class AttendanceForm(forms.Form):
 
     def statuses(self) -> dict[int, str]:
         return {int(name.removeprefix("user_")): value for name, value in self.cleaned_data.items()}
+
+
+class ConsentTextForm(forms.Form):
+    text_nl = forms.CharField(label=_("Text in Dutch"), widget=forms.Textarea(attrs={"rows": 8}))
+    text_en = forms.CharField(label=_("Text in English"), widget=forms.Textarea(attrs={"rows": 8}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Publish this version and ask everybody"))
+
+
+class PaperConsentForm(forms.Form):
+    """A facilitator records an answer a member gave on paper."""
+
+    decision = forms.ChoiceField(label=_("Answer on paper"), choices=[])
+
+    def __init__(self, *args, action: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        # Short labels: the list sits in a table cell, next to each member.
+        self.fields["decision"].choices = [
+            (ConsentRecord.Decision.GIVEN, _("Given")),
+            (ConsentRecord.Decision.DECLINED, _("Declined")),
+            (ConsentRecord.Decision.WITHDRAWN, _("Withdrawn")),
+        ]
+        self.fields["decision"].widget.attrs["class"] = "form-select-sm w-auto"
+        self.helper = _compact_helper(action, _("Record"), "btn-outline-secondary")

@@ -76,6 +76,11 @@ class Programme(models.Model):
         return self.name
 
 
+def default_retention_years():
+    """Years after its planned end that a unit's personal data is kept (settings)."""
+    return settings.PRIVACY_RETENTION_YEARS
+
+
 class UnitQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Units the person is a current member of; every unit for administrators."""
@@ -137,6 +142,18 @@ class Unit(models.Model):
             "family carers are never named in a report."
         ),
     )
+    retention_years = models.PositiveSmallIntegerField(
+        _("keep personal data (years after the planned end)"),
+        default=default_retention_years,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_(
+            "After this many years the members' names, e-mail addresses and texts in this "
+            "unit are removed; pseudonymous research data is kept."
+        ),
+    )
+    # Set by units.services.retention: the warning to the facilitators, and the purge.
+    retention_warned_at = models.DateTimeField(_("retention warning sent"), null=True, blank=True)
+    purged_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
     # Changed only by phases.services (the one place phase transitions live).
     phase = models.PositiveSmallIntegerField(
         _("current phase"), choices=Phase.choices, default=Phase.AMBITION, editable=False
@@ -170,6 +187,15 @@ class Unit(models.Model):
     def get_absolute_url(self):
         return reverse("units:detail", kwargs={"slug": self.slug})
 
+    @property
+    def retention_ends_on(self):
+        """The day the unit's personal data is due to be removed."""
+        end = self.planned_end
+        try:
+            return end.replace(year=end.year + self.retention_years)
+        except ValueError:  # 29 February
+            return end.replace(year=end.year + self.retention_years, day=28)
+
 
 class MembershipQuerySet(models.QuerySet):
     def current(self):
@@ -193,6 +219,14 @@ class Membership(models.Model):
     left_on = models.DateField(_("left"), null=True, blank=True)
     motivation = models.TextField(_("motivation"), blank=True)
     expectations = models.TextField(_("expectations"), blank=True)
+    # The code under which the research data holds this member's answers (research
+    # is pseudonymous); set by the researcher, so that consent reaches the data.
+    respondent_code = models.CharField(
+        _("respondent code"),
+        max_length=64,
+        blank=True,
+        help_text=_("The code of this member in the research data, if they are a respondent."),
+    )
 
     objects = MembershipQuerySet.as_manager()
     history = HistoricalRecords()
@@ -451,3 +485,114 @@ class Rsvp(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.get_answer_display()}"
+
+
+class ConsentText(models.Model):
+    """One version of what a unit asks its members' consent for. Never changed once
+    published: a new version is a new row, and asks every member again."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="consent_texts"
+    )
+    version = models.PositiveSmallIntegerField(_("version"))
+    text_nl = models.TextField(_("text in Dutch"))
+    text_en = models.TextField(_("text in English"))
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("consent text")
+        verbose_name_plural = _("consent texts")
+        ordering = ["unit", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "version"], name="consent_text_version_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} - v{self.version}"
+
+    def text_in(self, language: str) -> str:
+        """The text in ``language``; the other one if that one is empty."""
+        if language == "en":
+            return self.text_en or self.text_nl
+        return self.text_nl or self.text_en
+
+
+class ConsentRecordQuerySet(models.QuerySet):
+    def latest_per_membership(self):
+        """Each membership's most recent answer (one row per membership)."""
+        newest = (
+            self.model.objects.filter(membership=models.OuterRef("membership"))
+            .order_by("-recorded_at", "-pk")
+            .values("pk")[:1]
+        )
+        return self.filter(pk=models.Subquery(newest))
+
+
+class ConsentRecord(models.Model):
+    """A member's answer to one version of the consent text: given, declined or
+    withdrawn; when, and how it was given. Kept: a later answer is a new row."""
+
+    class Decision(models.TextChoices):
+        GIVEN = "given", _("Consent given")
+        DECLINED = "declined", _("Consent declined")
+        WITHDRAWN = "withdrawn", _("Consent withdrawn")
+
+    class Method(models.TextChoices):
+        ONLINE = "online", _("Online, by the person")
+        PAPER = "paper", _("On paper, recorded by the facilitator")
+
+    membership = models.ForeignKey(
+        Membership,
+        verbose_name=_("membership"),
+        on_delete=models.CASCADE,
+        related_name="consent_records",
+    )
+    # The person it is about (the membership's), so that "download my data" and an
+    # erasure find it the way they find every other record of a person.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="consent_records",
+    )
+    consent_text = models.ForeignKey(
+        ConsentText,
+        verbose_name=_("consent text"),
+        on_delete=models.PROTECT,
+        related_name="records",
+    )
+    decision = models.CharField(_("answer"), max_length=10, choices=Decision.choices)
+    method = models.CharField(_("how"), max_length=10, choices=Method.choices)
+    recorded_at = models.DateTimeField(_("when"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ConsentRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        ordering = ["-recorded_at", "-pk"]
+        indexes = [models.Index(fields=["membership", "recorded_at"], name="consent_member_time")]
+
+    def __str__(self):
+        return f"{self.membership}: {self.get_decision_display()} (v{self.consent_text.version})"
+
+    @property
+    def leaves_out(self) -> bool:
+        """Whether this answer keeps the person's data out of reports made from now on."""
+        return self.decision != self.Decision.GIVEN

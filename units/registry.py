@@ -178,6 +178,7 @@ EVENTS = {
     "action_step.assigned": "step, actor",
     "phase.changed": "transition",
     "report.finished": "report",
+    "unit.retention_due": "unit, ends_on (the day its personal data is removed)",
 }
 
 

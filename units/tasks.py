@@ -20,3 +20,10 @@ def send_waiting_invitation_emails() -> list[int]:
 def send_session_reminders() -> int:
     """Run by beat every quarter of an hour; each session is reminded of once."""
     return services.reminders_send_due()
+
+
+@shared_task(name="units.apply_retention")
+def apply_retention() -> dict:
+    """Run by beat daily: warn before, and purge after, each unit's retention period."""
+    run = services.retention_apply()
+    return {"warned": run.warned, "purged": run.purged}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, members, rsvp, sessions, units
+from .views import calendar, consent, members, rsvp, sessions, units
 
 app_name = "units"
 
@@ -19,6 +19,10 @@ urlpatterns = [
     path(unit + "members/me/", members.membership_own, name="membership_own"),
     path(unit + "members/<int:pk>/role/", members.membership_role, name="membership_role"),
     path(unit + "members/<int:pk>/end/", members.membership_end, name="membership_end"),
+    # Consent
+    path(unit + "consent/", consent.consent, name="consent"),
+    path(unit + "consent/manage/", consent.consent_manage, name="consent_manage"),
+    path(unit + "consent/paper/<int:pk>/", consent.consent_paper, name="consent_paper"),
     path(unit + "invitations/new/", members.invitation_create, name="invitation_create"),
     path(unit + "invitations/list/", members.invitation_bulk, name="invitation_bulk"),
     path(

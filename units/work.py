@@ -1,6 +1,7 @@
 """units' part of the dashboard's "My work": my next session, and whether I said I come."""
 
 from django.db.models import OuterRef, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -44,4 +45,19 @@ def next_session(user) -> list[WorkItem]:
             unit=session.unit.name,
             urgent=not session.my_answer,
         )
+    ]
+
+
+def consent_to_answer(user) -> list[WorkItem]:
+    """One query: the units whose (new) consent text the person has not answered."""
+    from .consent import memberships_awaiting_consent
+
+    return [
+        WorkItem(
+            text=_("Please read the consent text and give your answer."),
+            url=reverse("units:consent", kwargs={"slug": m.unit.slug}),
+            unit=m.unit.name,
+            urgent=True,
+        )
+        for m in memberships_awaiting_consent(user)
     ]

@@ -277,7 +277,9 @@ def baseline_position(waves) -> int | None:
     return next((i for i, w in enumerate(waves) if w.kind == "baseline"), 0)
 
 
-def unit_statistics(unit, *, use_cache: bool = True) -> UnitStatistics:
+def unit_statistics(
+    unit, *, use_cache: bool = True, leave_out: frozenset[str] = frozenset()
+) -> UnitStatistics:
     """The statistics of every measure of ``unit`` in every wave, in a constant number of queries.
 
     Queries, however many measures, waves and respondents: the waves, the
@@ -287,6 +289,9 @@ def unit_statistics(unit, *, use_cache: bool = True) -> UnitStatistics:
     observations) and the text answers. Everything else is numpy. Any change to
     the data, the codebook or the waves gives a new version, so a cached result
     is never stale.
+
+    ``leave_out``: respondent codes whose answers are not counted (people who
+    withdrew or declined consent; a report made after that leaves them out).
     """
     from django.core.cache import cache
 
@@ -294,18 +299,19 @@ def unit_statistics(unit, *, use_cache: bool = True) -> UnitStatistics:
 
     waves = unit_waves(unit)
     measures = unit_measures(unit)
-    key = _cache_key(unit, waves, measures) if use_cache else None
+    leave_out = frozenset(leave_out)
+    key = _cache_key(unit, waves, measures, leave_out) if use_cache else None
     if key is not None:
         cached = cache.get(key)
         if cached is not None:
             return UnitStatistics.from_dict(cached)
-    stats = _compute_statistics(unit, waves, measures)
+    stats = _compute_statistics(unit, waves, measures, leave_out)
     if key is not None:
         cache.set(key, stats.to_dict(), CACHE_SECONDS)
     return stats
 
 
-def _cache_key(unit, waves, measures) -> str:
+def _cache_key(unit, waves, measures, leave_out: frozenset[str] = frozenset()) -> str:
     import hashlib
 
     from django.db.models import Count, Max
@@ -336,6 +342,7 @@ def _cache_key(unit, waves, measures) -> str:
                 for m in measures
             ],
             sorted(version.items()),
+            sorted(leave_out),
         )
     )
     return "research:unit-statistics:v2:" + hashlib.sha256(signature.encode()).hexdigest()
@@ -383,7 +390,9 @@ def _measure_figures(measure, waves, matrix, base_pos):
     return wave_stats, changes
 
 
-def _compute_statistics(unit, waves, measures) -> UnitStatistics:
+def _compute_statistics(
+    unit, waves, measures, leave_out: frozenset[str] = frozenset()
+) -> UnitStatistics:
     from django.db import connection
     from django.utils import timezone
 
@@ -391,7 +400,10 @@ def _compute_statistics(unit, waves, measures) -> UnitStatistics:
 
     base_pos = baseline_position(waves)
 
-    numbers_qs = Observation.objects.filter(unit=unit, value_numeric__isnull=False).values_list(
+    observations = Observation.objects.filter(unit=unit)
+    if leave_out:
+        observations = observations.exclude(respondent__in=leave_out)
+    numbers_qs = observations.filter(value_numeric__isnull=False).values_list(
         "measure_id", "wave_id", "respondent", "value_numeric"
     )
     # Run the queryset's own SQL on a plain cursor: for 300,000 values Django's
@@ -401,7 +413,7 @@ def _compute_statistics(unit, waves, measures) -> UnitStatistics:
         cursor.execute(sql, params)
         numbers = cursor.fetchall()
     texts = list(
-        Observation.objects.filter(unit=unit, value_numeric__isnull=True)
+        observations.filter(value_numeric__isnull=True)
         .exclude(value_text="")
         .values_list("measure_id", "wave_id", "respondent")
     )

@@ -105,3 +105,27 @@ def test_the_processing_register_lists_every_record_that_refers_to_a_person(sett
         "free text": "situation, tried, happened, learned, next_steps",
         "kept": "two years after the unit ends",
     }
+
+
+def test_the_export_holds_the_persons_consent_and_erasure_request(unit, member, client_for):
+    from accounts.models import ErasureRequest
+    from units import services
+    from units.models import Membership
+
+    text = services.consent_text_publish(unit=unit, text_nl="Mag het?", text_en="May we?", by=None)
+    services.consent_record(
+        membership=Membership.objects.get(user=member),
+        decision="given",
+        method="online",
+        by=member,
+        consent_text=text,
+    )
+    ErasureRequest.objects.create(user=member)
+    archive = _zip(client_for(member))
+    consent = json.loads(archive.read("records/units.ConsentRecord.user.json"))
+    assert [(c["decision"], c["method"], c["consent_text_id"]) for c in consent] == [
+        ("given", "online", text.pk)
+    ]
+    erasure = json.loads(archive.read("records/accounts.ErasureRequest.user.json"))
+    assert [e["status"] for e in erasure] == ["open"]
+    assert "units.ConsentRecord.user.json" in archive.read("README.txt").decode()

@@ -10,6 +10,7 @@ services.unit_create(...)``).
 
 from .attachments import session_attachment_add, session_attachment_delete
 from .calendar import calendar_feed_for, calendar_feed_revoke
+from .consent import consent_record, consent_text_publish, membership_set_respondent_code
 from .members import (
     INVITATION_EMAIL_MAX_ATTEMPTS,
     INVITATION_EMAIL_RESEND_AFTER,
@@ -27,6 +28,7 @@ from .members import (
     membership_update_own,
 )
 from .reminders import REMINDER_HORIZON, reminders_send_due, session_send_reminder
+from .retention import RetentionRun, retention_apply, unit_purge, unit_warn_retention
 from .sessions import (
     SERIES_MAX_SESSIONS,
     SeriesResult,
@@ -61,6 +63,13 @@ from .units import (
 )
 
 __all__ = [
+    "RetentionRun",
+    "consent_record",
+    "consent_text_publish",
+    "membership_set_respondent_code",
+    "retention_apply",
+    "unit_purge",
+    "unit_warn_retention",
     "CADENCE_WEEKS_MAX",
     "CADENCE_WEEKS_MIN",
     "DURATION_DAYS_MAX",

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from .. import invitation_lists, selectors, services
 from ..access import Perm, get_unit_access
+from ..consent import current_consent_text
 from ..forms import (
     AcceptInvitationForm,
     EndMembershipForm,
@@ -292,4 +293,7 @@ def _accepted(request, accept, *, log_in=False):
         _("Welcome to %(unit)s. You have joined as %(role)s.")
         % {"unit": membership.unit.name, "role": membership.get_role_display()},
     )
+    if current_consent_text(membership.unit) is not None:
+        # Joining asks for consent first (it can be given, declined, or withdrawn later).
+        return redirect("units:consent", slug=membership.unit.slug)
     return redirect(membership.unit)
