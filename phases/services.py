@@ -152,6 +152,10 @@ def project_design_save(*, unit: Unit, actor, **fields) -> ProjectDesign:
     design, _created = ProjectDesign.objects.get_or_create(unit=unit)
     changed = apply_changes(design, {**fields, "updated_by": actor}, allowed=DESIGN_UPDATABLE)
     design.save(update_fields=changed)
+    # One cadence: the design's is the one the unit plans its sessions by.
+    if design.cadence_weeks and design.cadence_weeks != unit.cadence_weeks:
+        unit.cadence_weeks = design.cadence_weeks
+        unit.save(update_fields=["cadence_weeks"])
     return design
 
 

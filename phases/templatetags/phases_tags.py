@@ -1,5 +1,6 @@
 from django import template
 
+from phases.choices import PLAIN_PHASE_TEXT
 from phases.selectors import phase_timeline as build_timeline
 
 register = template.Library()
@@ -16,3 +17,9 @@ def phase_timeline(unit, show_criteria=True):
         "timeline": build_timeline(unit, with_criteria=show_criteria),
         "show_criteria": show_criteria,
     }
+
+
+@register.simple_tag
+def plain_phase_text(number):
+    """What phase ``number`` is about, in plain words for clients and family carers."""
+    return PLAIN_PHASE_TEXT.get(number, "")
