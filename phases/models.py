@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -160,7 +161,7 @@ class BaselineItem(models.Model):
         ordering = ["unit", "kind", "pk"]
 
     def __str__(self):
-        return self.text[:60]
+        return Truncator(self.text).chars(60)
 
 
 class Goal(models.Model):
@@ -187,7 +188,7 @@ class Goal(models.Model):
         ordering = ["unit", "order", "pk"]
 
     def __str__(self):
-        return self.text[:80]
+        return Truncator(self.text).chars(80)
 
 
 class ActionStep(models.Model):
@@ -227,7 +228,7 @@ class ActionStep(models.Model):
         indexes = [models.Index(fields=["status", "due_date"])]
 
     def __str__(self):
-        return self.what[:80]
+        return Truncator(self.what).chars(80)
 
     @property
     def is_open(self) -> bool:
@@ -357,7 +358,7 @@ class ExperimentComment(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self):
-        return self.text[:60]
+        return Truncator(self.text).chars(60)
 
 
 class Product(models.Model):
