@@ -448,5 +448,18 @@ def dissemination_create(*, unit: Unit, **fields) -> Dissemination:
 
 
 @transaction.atomic
+def dissemination_update(*, activity: Dissemination, **fields) -> Dissemination:
+    product = fields.get("product")
+    if product is not None and product.unit_id != activity.unit_id:
+        raise ValidationError({"product": _("Choose a product of this unit.")})
+    changed = apply_changes(
+        activity, fields, allowed=("what", "date", "audience", "reach", "product")
+    )
+    activity.full_clean()
+    activity.save(update_fields=changed)
+    return activity
+
+
+@transaction.atomic
 def dissemination_delete(*, activity: Dissemination) -> None:
     activity.delete()
