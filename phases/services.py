@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from units import registry
 from units.choices import Phase
-from units.models import Membership, Unit
+from units.models import Membership, Session, Unit
 from units.updates import apply_changes
 
 from .criteria import unmet_criteria
@@ -129,6 +129,9 @@ def _set_phase(unit: Unit, locked: Unit, phase: int) -> None:
     locked.phase = phase
     locked.save(update_fields=["phase"])
     unit.phase = phase  # the caller's object stays truthful
+    # A session records the phase it took place in: those still to come will take
+    # place in the new one, those held keep theirs.
+    Session.objects.filter(unit=locked, starts_at__gte=timezone.now()).update(phase=phase)
 
 
 # --- Phase 1-3 content ----------------------------------------------------------
