@@ -150,7 +150,7 @@ def test_the_facilitator_sees_each_members_address_and_last_sign_in_and_members_
     url = reverse("units:members", args=[unit.slug])
     facilitator_page = client_for(facilitator).get(url).content.decode()
     assert f'<a href="mailto:{member.email}">{member.email}</a>' in facilitator_page
-    assert "last signed in 3 Nov 2026" in facilitator_page
+    assert "last signed in on 3 Nov 2026" in facilitator_page
     member_page = client_for(member).get(url).content.decode()
     assert f"mailto:{facilitator.email}" not in member_page
     assert "last signed in" not in member_page
