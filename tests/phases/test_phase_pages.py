@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from phases import services
 from phases.models import BaselineItem, ProjectDesign
 
 from ..factories import BaselineItemFactory, MembershipFactory
@@ -143,6 +144,12 @@ def test_a_client_reads_what_a_phase_is_about_not_the_facilitators_criteria(
     assert "Exit criteria" in facilitator_page
     overview = client_for(service_user).get(reverse("phases:overview", args=[unit.slug]))
     assert "Exit criteria, checked from" not in overview.content.decode()
+    # Once the unit has moved on over open criteria, the history says why: to the facilitator.
+    services.phase_advance(unit=unit, actor=facilitator, justification="Agreed in session 1")
+    overview = client_for(service_user).get(reverse("phases:overview", args=[unit.slug]))
+    assert "Criteria not met, and why" not in overview.content.decode()
+    facilitator_overview = client_for(facilitator).get(reverse("phases:overview", args=[unit.slug]))
+    assert "Criteria not met, and why" in facilitator_overview.content.decode()
 
 
 def test_a_client_does_not_see_the_warnings_about_the_groups_composition(
