@@ -223,3 +223,15 @@ def test_a_versions_due_dates_are_in_the_locales_format_not_iso(
     page = client_for(facilitator).get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "24 Nov 2026" in page
     assert "2026-11-24" not in page
+
+
+def test_a_long_goal_in_a_heading_is_cut_at_a_word_with_an_ellipsis(unit, facilitator, client_for):
+    long_goal = services.goal_create(
+        unit=unit,
+        text="Every professional asks about loneliness at the first visit and writes down "
+        "what the person answers in their own words",
+    )
+    url = reverse("phases:step_create", args=[unit.slug, long_goal.pk])
+    page = client_for(facilitator).get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    heading = "New action step: Every professional asks about loneliness at the first visit and…"
+    assert f'<h1 class="h3">{heading}</h1>' in page
