@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 # Never exported, not even to the person themselves: a password hash, and the secret
@@ -98,7 +99,7 @@ def _readme(user, data) -> str:
         _("Your data in the BPU application"),
         "",
         _("Made on %(date)s for %(email)s.")
-        % {"date": timezone.localtime().strftime("%Y-%m-%d %H:%M"), "email": user.email},
+        % {"date": date_format(timezone.localtime(), "DATETIME_FORMAT"), "email": user.email},
         "",
         _(
             "account.json holds your account (your password is never exported). The folder "

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -14,11 +15,12 @@ from .models import Notification
 
 
 def _when(value: str) -> str:
-    return timezone.localtime(datetime.fromisoformat(value)).strftime("%d-%m-%Y %H:%M")
+    # In the reader's language and its own format, like every date on the pages.
+    return date_format(timezone.localtime(datetime.fromisoformat(value)), "SHORT_DATETIME_FORMAT")
 
 
 def _day(value: str) -> str:
-    return datetime.fromisoformat(value).strftime("%d-%m-%Y")
+    return date_format(datetime.fromisoformat(value), "SHORT_DATE_FORMAT")
 
 
 def _actor(n: Notification) -> str:

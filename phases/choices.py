@@ -8,3 +8,21 @@ class KnowledgeSource(models.TextChoices):
     EXPERIENTIAL = "experiential", _("Experiential (clients and carers)")
     PROFESSIONAL = "professional", _("Professional (practice)")
     SCIENTIFIC = "scientific", _("Scientific (research, literature)")
+
+
+# What each phase is about, in plain words (B1) for clients and family carers, who do
+# not need the facilitator's exit criteria.
+PLAIN_PHASE_TEXT = {
+    1: _(
+        "The group decides what should get better, and for whom. "
+        "It also decides how often it meets and how it will see if things get better."
+    ),
+    2: _("The group is put together: people who work in care, clients and family carers."),
+    3: _("The group looks at how things go now: what goes well and what must get better."),
+    4: _("The group writes down its goals and the steps to reach them."),
+    5: _(
+        "Members try new things in their daily work. "
+        "In the meetings they talk about what they tried and what they learned."
+    ),
+    6: _("The group looks at what it has reached and shares what it has learned with others."),
+}

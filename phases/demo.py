@@ -395,6 +395,28 @@ def _seed_experiments(demo, slug, unit):
     demo.log.append(f"experiments {slug}: {len(created)}")
 
 
+def _seed_dissemination(demo, slug, unit, facilitator):
+    """Something to show (and correct) under dissemination: told about while still running."""
+    if slug != "eindhoven-ervaringsdeskundigheid" or unit.disseminations.exists():
+        return
+    product = services.product_create(
+        unit=unit,
+        actor=facilitator,
+        kind="other",
+        title="Handout: ervaringsdeskundigheid in het keukentafelgesprek",
+        description="Twee kantjes met wat werkt, uit de eerste praktijkexperimenten.",
+    )
+    services.dissemination_create(
+        unit=unit,
+        what="Presentatie in het teamoverleg van de wijkteams",
+        date=timezone.localdate() - timedelta(days=20),
+        audience="Wijkteams Eindhoven-Zuid",
+        reach=35,
+        product=product,
+    )
+    demo.log.append(f"dissemination {slug}: 1")
+
+
 def seed(demo):
     for slug, unit in demo.units.items():
         unit.refresh_from_db()
@@ -447,3 +469,4 @@ def seed(demo):
         if target >= Phase.REALIZATION:
             _seed_plan_v2(demo, slug, unit, facilitator)
             _seed_experiments(demo, slug, unit)
+            _seed_dissemination(demo, slug, unit, facilitator)

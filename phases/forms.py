@@ -2,7 +2,9 @@
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Membership
@@ -177,3 +179,67 @@ class DisseminationForm(forms.ModelForm):
     def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = Product.objects.filter(unit=unit)
+
+
+_SMALL_SELECT = {"class": "form-select form-select-sm"}
+_SMALL_DATE = {"type": "date", "class": "form-control form-control-sm"}
+
+
+class _GoalChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return Truncator(obj.text).words(10)
+
+
+class ExperimentFilterForm(forms.Form):
+    """The experiments list's search: by member, by goal and by period (all optional)."""
+
+    author = forms.ModelChoiceField(
+        label=_("Member"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label=_("Everyone"),
+        widget=forms.Select(attrs=_SMALL_SELECT),
+    )
+    goal = _GoalChoiceField(
+        label=_("Goal"),
+        queryset=Goal.objects.none(),
+        required=False,
+        empty_label=_("Any goal"),
+        widget=forms.Select(attrs=_SMALL_SELECT),
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs=_SMALL_DATE)
+    )
+    date_to = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs=_SMALL_DATE)
+    )
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Whoever was ever a member may have written one (people who left included).
+        self.fields["author"].queryset = (
+            get_user_model().objects.filter(memberships__unit=unit).distinct()
+        )
+        self.fields["goal"].queryset = Goal.objects.filter(unit=unit)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return cleaned
+
+    def filter(self, experiments):
+        """The experiments that match; none while the search is wrong (its errors say why)."""
+        if not self.is_valid():
+            return experiments.none()
+        data = self.cleaned_data
+        if data["author"]:
+            experiments = experiments.filter(author=data["author"])
+        if data["goal"]:
+            experiments = experiments.filter(goal=data["goal"])
+        if data["date_from"]:
+            experiments = experiments.filter(date__gte=data["date_from"])
+        if data["date_to"]:
+            experiments = experiments.filter(date__lte=data["date_to"])
+        return experiments

@@ -14,6 +14,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -162,7 +163,7 @@ class BaselineItem(models.Model):
         ordering = ["unit", "kind", "pk"]
 
     def __str__(self):
-        return self.text[:60]
+        return Truncator(self.text).chars(60)
 
 
 class Goal(models.Model):
@@ -189,7 +190,7 @@ class Goal(models.Model):
         ordering = ["unit", "order", "pk"]
 
     def __str__(self):
-        return self.text[:80]
+        return Truncator(self.text).chars(80)
 
 
 class ActionStep(models.Model):
@@ -229,7 +230,7 @@ class ActionStep(models.Model):
         indexes = [models.Index(fields=["status", "due_date"])]
 
     def __str__(self):
-        return self.what[:80]
+        return Truncator(self.what).chars(80)
 
     @property
     def is_open(self) -> bool:
@@ -359,7 +360,7 @@ class ExperimentComment(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self):
-        return self.text[:60]
+        return Truncator(self.text).chars(60)
 
 
 def _experiment_attachment_path(instance, filename):

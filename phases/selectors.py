@@ -6,12 +6,14 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Max, Prefetch, Q
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from units.choices import Phase
 from units.models import Membership
+from units.registry import AttentionLink
 
 from .criteria import evaluate_phase
 from .models import (
@@ -135,8 +137,11 @@ def attention_for_units(units) -> dict[int, list[str]]:
         n = overdue.get(unit.pk)
         if n:
             result[unit.pk].append(
-                ngettext("%(n)s action step is overdue", "%(n)s action steps are overdue", n)
-                % {"n": n}
+                AttentionLink(
+                    ngettext("%(n)s action step is overdue", "%(n)s action steps are overdue", n)
+                    % {"n": n},
+                    reverse("phases:plan", args=[unit.slug]),
+                )
             )
         if unit.pk in realizing:
             since = last_experiment.get(unit.pk) or entered.get(unit.pk) or unit.created_at

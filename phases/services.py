@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from units import registry
 from units.choices import Phase
 from units.files import store_upload
-from units.models import Membership, Unit
+from units.models import Membership, Session, Unit
 from units.updates import apply_changes
 
 from .criteria import unmet_criteria
@@ -131,6 +131,9 @@ def _set_phase(unit: Unit, locked: Unit, phase: int) -> None:
     locked.phase = phase
     locked.save(update_fields=["phase"])
     unit.phase = phase  # the caller's object stays truthful
+    # A session records the phase it took place in: those still to come will take
+    # place in the new one, those held keep theirs.
+    Session.objects.filter(unit=locked, starts_at__gte=timezone.now()).update(phase=phase)
 
 
 # --- Phase 1-3 content ----------------------------------------------------------
@@ -154,6 +157,10 @@ def project_design_save(*, unit: Unit, actor, **fields) -> ProjectDesign:
     design, _created = ProjectDesign.objects.get_or_create(unit=unit)
     changed = apply_changes(design, {**fields, "updated_by": actor}, allowed=DESIGN_UPDATABLE)
     design.save(update_fields=changed)
+    # One cadence: the design's is the one the unit plans its sessions by.
+    if design.cadence_weeks and design.cadence_weeks != unit.cadence_weeks:
+        unit.cadence_weeks = design.cadence_weeks
+        unit.save(update_fields=["cadence_weeks"])
     return design
 
 
@@ -459,6 +466,19 @@ def dissemination_create(*, unit: Unit, **fields) -> Dissemination:
     activity = Dissemination(unit=unit, **fields)
     activity.full_clean()
     activity.save()
+    return activity
+
+
+@transaction.atomic
+def dissemination_update(*, activity: Dissemination, **fields) -> Dissemination:
+    product = fields.get("product")
+    if product is not None and product.unit_id != activity.unit_id:
+        raise ValidationError({"product": _("Choose a product of this unit.")})
+    changed = apply_changes(
+        activity, fields, allowed=("what", "date", "audience", "reach", "product")
+    )
+    activity.full_clean()
+    activity.save(update_fields=changed)
     return activity
 
 

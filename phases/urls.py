@@ -58,7 +58,8 @@ urlpatterns = [
     path("products/<int:pk>/delete/", products.product_delete, name="product_delete"),
     path("files/<int:pk>/", products.product_file_download, name="product_file"),
     path("files/<int:pk>/delete/", products.product_file_delete, name="product_file_delete"),
-    path("dissemination/new/", products.dissemination_create, name="dissemination_create"),
+    path("dissemination/new/", products.dissemination_edit, name="dissemination_create"),
+    path("dissemination/<int:pk>/", products.dissemination_edit, name="dissemination_edit"),
     path(
         "dissemination/<int:pk>/delete/", products.dissemination_delete, name="dissemination_delete"
     ),

@@ -285,6 +285,9 @@ EXPECTED: dict[str, Url] = {
         NOT_ALLOWED, Perm.MANAGE_PHASE, unit_kwargs(pk=lambda w: w.product_file.pk)
     ),
     "phases:dissemination_create": Url(Perm.MANAGE_PHASE, Perm.MANAGE_PHASE),
+    "phases:dissemination_edit": Url(
+        Perm.MANAGE_PHASE, Perm.MANAGE_PHASE, unit_kwargs(pk=lambda w: w.dissemination.pk)
+    ),
     "phases:dissemination_delete": Url(
         NOT_ALLOWED, Perm.MANAGE_PHASE, unit_kwargs(pk=lambda w: w.dissemination.pk)
     ),

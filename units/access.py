@@ -50,6 +50,9 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
 
 ALL_PERMS = frozenset(Perm)
 
+# Who reads the unit as a client or their family rather than as a professional.
+PLAIN_LANGUAGE_ROLES = frozenset({Role.SERVICE_USER, Role.FAMILY_CARER})
+
 
 @dataclass(frozen=True)
 class UnitAccess:
@@ -66,6 +69,12 @@ class UnitAccess:
     @property
     def role(self) -> str | None:
         return self.membership.role if self.membership else None
+
+    @property
+    def reads_plain_language(self) -> bool:
+        """Clients and family carers: pages speak plainly to them and leave out the
+        facilitator's warnings about the group and the exit criteria."""
+        return self.role in PLAIN_LANGUAGE_ROLES
 
     @property
     def is_admin(self) -> bool:

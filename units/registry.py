@@ -37,6 +37,17 @@ class AttentionSource:
     order: int = 100
 
 
+class AttentionLink(str):
+    """An attention message that leads to where it can be dealt with (``url``)."""
+
+    url: str
+
+    def __new__(cls, text: str, url: str):
+        message = super().__new__(cls, text)
+        message.url = url
+        return message
+
+
 _ATTENTION: dict[str, AttentionSource] = {}
 
 

@@ -242,8 +242,8 @@ def next_session(unit):
     )
 
 
-def sessions_for_unit(unit):
-    """Upcoming (soonest first) and past (latest first) sessions with their counts."""
+def sessions_for_unit(unit, *, past: bool = False):
+    """Upcoming sessions (soonest first) or past ones (latest first), with their counts."""
     sessions = (
         Session.objects.filter(unit=unit)
         .select_related("unit")
@@ -257,9 +257,9 @@ def sessions_for_unit(unit):
         )
     )
     now = timezone.now()
-    upcoming = list(sessions.filter(starts_at__gte=now).order_by("starts_at"))
-    past = list(sessions.filter(starts_at__lt=now).order_by("-starts_at"))
-    return upcoming, past
+    if past:
+        return sessions.filter(starts_at__lt=now).order_by("-starts_at", "-pk")
+    return sessions.filter(starts_at__gte=now).order_by("starts_at", "pk")
 
 
 def session_with_details(unit, pk):

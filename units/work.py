@@ -10,6 +10,11 @@ from .models import Rsvp, Session
 from .registry import WorkItem
 
 
+def _weekday_and_time(moment) -> str:
+    # The weekday helps people plan; the rest is the locale's own date and time format.
+    return f"{date_format(moment, 'l').capitalize()} {date_format(moment, 'DATETIME_FORMAT')}"
+
+
 def next_session(user) -> list[WorkItem]:
     """One query: the first planned session of the person's current units, with their answer."""
     session = (
@@ -30,7 +35,7 @@ def next_session(user) -> list[WorkItem]:
     )
     if session is None:
         return []
-    when = date_format(timezone.localtime(session.starts_at), "l j F Y, H:i")
+    when = _weekday_and_time(timezone.localtime(session.starts_at))
     if session.my_answer:
         text = _("%(when)s. Your answer: %(answer)s.") % {
             "when": when,

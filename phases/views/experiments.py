@@ -12,14 +12,16 @@ from django.views.decorators.http import require_POST
 from bpu.downloads import private_download
 from units.access import Perm, get_unit_access
 from units.forms import AttachmentForm, form_errors_from
+from units.pagination import query_without_page
 
 from .. import services
-from ..forms import CommentForm, ExperimentForm
+from ..forms import CommentForm, ExperimentFilterForm, ExperimentForm
 from ..models import Experiment, ExperimentAttachment
 from ..selectors import experiment_activity, experiments_for
 from ._common import _form_page, _url
 
 EXPERIMENTS_PER_PAGE = 20
+COMMENTS_PER_PAGE = 20
 
 
 @login_required
@@ -29,12 +31,22 @@ def experiments(request, slug):
     mine = request.GET.get("mine") == "1"
     if mine:
         items = items.filter(author=request.user)
+    search = ExperimentFilterForm(request.GET, unit=access.unit)
+    items = search.filter(items)
     # Two years of a unit is hundreds of experiments: a page at a time, newest first.
     page = Paginator(items, EXPERIMENTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "phases/experiments.html",
-        {"unit": access.unit, "access": access, "page": page, "mine": mine},
+        {
+            "unit": access.unit,
+            "access": access,
+            "page": page,
+            "mine": mine,
+            "search": search,
+            "searching": any(request.GET.get(name) for name in search.fields),
+            "query": query_without_page(request),
+        },
     )
 
 
@@ -51,7 +63,11 @@ def _visible_experiment(access, user, pk):
 def experiment_detail(request, slug, pk):
     access = get_unit_access(request.user, slug, Perm.VIEW)
     experiment = _visible_experiment(access, request.user, pk)
-    comments = experiment.comments.select_related("author")
+    # A lively experiment gathers many responses: the newest first, a page at a time.
+    comments = Paginator(
+        experiment.comments.select_related("author").order_by("-created_at", "-pk"),
+        COMMENTS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
     is_author = experiment.author_id == request.user.pk
     return render(
         request,

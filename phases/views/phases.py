@@ -158,7 +158,11 @@ def phase_detail(request, slug, number):
 def design_edit(request, slug):
     access = get_unit_access(request.user, slug, Perm.MANAGE_PHASE)
     design = ProjectDesign.objects.filter(unit=access.unit).first()
-    form = ProjectDesignForm(request.POST or None, instance=design)
+    # The unit's meeting cadence (set when it was made) is where the design starts from.
+    initial = {"cadence_weeks": access.unit.cadence_weeks}
+    if design and design.cadence_weeks:
+        initial = {}
+    form = ProjectDesignForm(request.POST or None, instance=design, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.project_design_save(unit=access.unit, actor=request.user, **form.cleaned_data)
         messages.success(request, _("The project design is saved."))

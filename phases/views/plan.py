@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -98,7 +99,8 @@ def step_edit(request, slug, pk=None, goal_pk=None):
         request,
         access,
         form,
-        title=(_("Edit action step") if step else _("New action step")) + f": {goal.text[:60]}",
+        title=(_("Edit action step") if step else _("New action step"))
+        + f": {Truncator(goal.text).words(10)}",
         back_url=_url("plan", access.unit),
     )
 

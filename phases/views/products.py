@@ -128,12 +128,16 @@ def product_file_delete(request, slug, pk):
 
 
 @login_required
-def dissemination_create(request, slug):
+def dissemination_edit(request, slug, pk=None):
     access = get_unit_access(request.user, slug, Perm.MANAGE_PHASE)
-    form = DisseminationForm(request.POST or None, unit=access.unit)
+    activity = get_object_or_404(Dissemination, pk=pk, unit=access.unit) if pk else None
+    form = DisseminationForm(request.POST or None, instance=activity, unit=access.unit)
     if request.method == "POST" and form.is_valid():
         try:
-            services.dissemination_create(unit=access.unit, **form.cleaned_data)
+            if activity:
+                services.dissemination_update(activity=activity, **form.cleaned_data)
+            else:
+                services.dissemination_create(unit=access.unit, **form.cleaned_data)
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
@@ -143,7 +147,7 @@ def dissemination_create(request, slug):
         request,
         access,
         form,
-        title=_("New dissemination activity"),
+        title=_("Edit dissemination activity") if activity else _("New dissemination activity"),
         back_url=_url("products", access.unit),
     )
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..importing.data import DataFileReader, ReadSummary
 from ..importing.problems import Problems
@@ -49,16 +49,22 @@ class ImportResult:
         }
         if self.dry_run:
             return (
-                _(
+                ngettext(
+                    "%(rows)s row read: would add %(created)s values, replace %(updated)s, "
+                    "%(unchanged)s unchanged.",
                     "%(rows)s rows read: would add %(created)s values, replace %(updated)s, "
-                    "%(unchanged)s unchanged."
+                    "%(unchanged)s unchanged.",
+                    self.summary.rows,
                 )
                 % figures
             )
         return (
-            _(
+            ngettext(
+                "%(rows)s row read: added %(created)s values, replaced %(updated)s, "
+                "%(unchanged)s unchanged.",
                 "%(rows)s rows read: added %(created)s values, replaced %(updated)s, "
-                "%(unchanged)s unchanged."
+                "%(unchanged)s unchanged.",
+                self.summary.rows,
             )
             % figures
         )

@@ -15,4 +15,11 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   applyProgress(document);
   document.body.addEventListener("htmx:afterSwap", (event) => applyProgress(event.target));
+  // On a phone the unit's tabs scroll sideways: bring the current one into view.
+  document.querySelectorAll(".unit-nav").forEach((nav) => {
+    const current = nav.querySelector(".active");
+    if (current && nav.scrollWidth > nav.clientWidth) {
+      nav.scrollLeft = current.offsetLeft - (nav.clientWidth - current.offsetWidth) / 2;
+    }
+  });
 });

@@ -76,7 +76,9 @@ def test_attention_costs_three_queries_for_any_number_of_units(
 def test_the_dashboard_shows_phase_attention_to_facilitators(unit, facilitator, client_for):
     ActionStepFactory(goal=GoalFactory(unit=unit), due_date=timezone.localdate() - timedelta(3))
     page = client_for(facilitator).get(reverse("units:dashboard")).content.decode()
-    assert "1 action step is overdue" in page
+    # A link to the plan, where the step can be done or moved.
+    plan = reverse("phases:plan", args=[unit.slug])
+    assert f'<a href="{plan}" class="alert-link">1 action step is overdue</a>' in page
 
 
 def test_the_unit_page_shows_the_phase_timeline(unit, facilitator, member, client_for):

@@ -152,17 +152,17 @@ def test_experiment_list_queries_stay_constant(
     client = client_for(facilitator)
     url = reverse("phases:experiments", args=[unit.slug])
     # session, user, savepoint, unit, membership, the bell's unread count, the page
-    # count, experiments (+ authors, goals, comment counts), release, session save
-    # (savepoint, update, release).
-    with django_assert_num_queries(12):
+    # count, experiments (+ authors, goals, comment counts), the search form's members
+    # and goals, release, session save (savepoint, update, release).
+    with django_assert_num_queries(14):
         client.get(url)
     grow(30)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         page = client.get(url).content.decode()
     # One page of 20, and the way to the rest.
     assert page.count("1 response") == 20
     assert "Page 1 of 2" in page and 'href="?page=2"' in page
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         rest = client.get(url + "?page=2").content.decode()
     assert rest.count("1 response") == 11
 
@@ -174,23 +174,74 @@ def test_my_experiments_keep_their_filter_from_page_to_page(unit, member, client
     assert 'href="?mine=1&amp;page=2"' in page.content.decode()
 
 
+def test_the_experiments_list_finds_a_members_experiments_for_a_goal_in_a_period(
+    unit, member, facilitator, client_for
+):
+    goal = GoalFactory(unit=unit)
+    wanted = ExperimentFactory(unit=unit, author=member, goal=goal, date="2026-03-10")
+    ExperimentFactory(unit=unit, author=member, goal=goal, date="2026-05-10")  # too late
+    ExperimentFactory(unit=unit, author=member, date="2026-03-11")  # another goal
+    ExperimentFactory(unit=unit, author=facilitator, goal=goal, date="2026-03-12")  # another member
+    search = {
+        "author": member.pk,
+        "goal": goal.pk,
+        "date_from": "2026-03-01",
+        "date_to": "2026-03-31",
+    }
+    url = reverse("phases:experiments", args=[unit.slug])
+    response = client_for(facilitator).get(url, search)
+    assert list(response.context["page"]) == [wanted]
+
+
+def test_a_search_keeps_its_terms_from_page_to_page(unit, member, client_for):
+    for _i in range(21):
+        ExperimentFactory(unit=unit, author=member)
+    url = reverse("phases:experiments", args=[unit.slug])
+    page = client_for(member).get(url, {"mine": "1", "author": member.pk}).content.decode()
+    assert f'href="?mine=1&amp;author={member.pk}&amp;page=2"' in page
+
+
+def test_a_period_that_ends_before_it_starts_is_said_to_and_finds_nothing(unit, member, client_for):
+    ExperimentFactory(unit=unit, author=member, date="2026-03-10")
+    url = reverse("phases:experiments", args=[unit.slug])
+    response = client_for(member).get(url, {"date_from": "2026-04-01", "date_to": "2026-03-01"})
+    assert response.status_code == 200
+    assert list(response.context["page"]) == []
+    assert "The end of the period is before its start." in response.content.decode()
+
+
 def test_experiment_detail_queries_stay_constant(
     unit, member, facilitator, client_for, django_assert_num_queries
 ):
     experiment = ExperimentFactory(unit=unit, author=member)
-    ExperimentCommentFactory(experiment=experiment, author=facilitator)
+    for _i in range(5):
+        ExperimentCommentFactory(experiment=experiment, author=facilitator)
     client = client_for(facilitator)
     url = reverse("phases:experiment_detail", args=[unit.slug, experiment.pk])
-    # session, user, unit, membership, experiment (+ author, goal), comments (+ authors),
-    # its files, the session save and the request's savepoints.
-    with django_assert_num_queries(13):
-        client.get(url)
-    for _i in range(10):
+    # session, user, unit, membership, experiment (+ author, goal), the responses' count,
+    # a page of responses (+ authors), its files, the session save and the savepoints.
+    with django_assert_num_queries(14):
+        assert len(client.get(url).context["comments"]) == 5
+    for _i in range(55):
         ExperimentCommentFactory(experiment=experiment, author=MembershipFactory(unit=unit).user)
-    # session, user, unit, membership, experiment (+ author, goal), comments (+ authors),
-    # its files, the session save and the request's savepoints.
-    with django_assert_num_queries(13):
-        client.get(url)
+    with django_assert_num_queries(14):
+        page = client.get(url)
+    assert len(page.context["comments"]) == 20
+    assert "Page 1 of 3" in page.content.decode()
+
+
+def test_the_newest_response_comes_first(unit, member, facilitator, client_for):
+    experiment = ExperimentFactory(unit=unit, author=member)
+    now = timezone.now()
+    ExperimentCommentFactory(
+        experiment=experiment, author=facilitator, text="First", created_at=now
+    )
+    ExperimentCommentFactory(
+        experiment=experiment, author=facilitator, text="Later", created_at=now + timedelta(hours=1)
+    )
+    url = reverse("phases:experiment_detail", args=[unit.slug, experiment.pk])
+    comments = client_for(member).get(url).context["comments"]
+    assert [c.text for c in comments] == ["Later", "First"]
 
 
 def test_the_newest_experiment_comes_first(unit, member, client_for):

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from phases import services
 from phases.models import BaselineItem, ProjectDesign
 
 from ..factories import BaselineItemFactory, MembershipFactory
@@ -130,3 +131,44 @@ def test_pages_speak_dutch_to_a_dutch_member(unit, facilitator, client_for):
     assert "Plan van aanpak" in plan
     r = client.post(reverse("phases:advance", args=[unit.slug]), {"expected_phase": 1})
     assert "Nog niet voldaan: De ambitie is beschreven" in r.content.decode()
+
+
+def test_a_client_reads_what_a_phase_is_about_not_the_facilitators_criteria(
+    unit, facilitator, service_user, client_for
+):
+    url = reverse("phases:phase", args=[unit.slug, 1])
+    client_page = client_for(service_user).get(url).content.decode()
+    assert "The group decides what should get better, and for whom." in client_page
+    assert "Exit criteria" not in client_page
+    facilitator_page = client_for(facilitator).get(url).content.decode()
+    assert "Exit criteria" in facilitator_page
+    overview = client_for(service_user).get(reverse("phases:overview", args=[unit.slug]))
+    assert "Exit criteria, checked from" not in overview.content.decode()
+    # Once the unit has moved on over open criteria, the history says why: to the facilitator.
+    services.phase_advance(unit=unit, actor=facilitator, justification="Agreed in session 1")
+    overview = client_for(service_user).get(reverse("phases:overview", args=[unit.slug]))
+    assert "Criteria not met, and why" not in overview.content.decode()
+    facilitator_overview = client_for(facilitator).get(reverse("phases:overview", args=[unit.slug]))
+    assert "Criteria not met, and why" in facilitator_overview.content.decode()
+
+
+def test_a_client_does_not_see_the_warnings_about_the_groups_composition(
+    unit, facilitator, service_user, client_for
+):
+    warning = "The unit has no researcher."
+    url = reverse("units:detail", args=[unit.slug])
+    assert warning in client_for(facilitator).get(url).content.decode()
+    client_page = client_for(service_user).get(url).content.decode()
+    assert warning not in client_page
+    assert "Still open in phase" not in client_page
+
+
+def test_the_project_design_starts_from_the_units_meeting_cadence(unit, facilitator, client_for):
+    unit.cadence_weeks = 4
+    unit.save()
+    ProjectDesign.objects.create(unit=unit, ambition="Loneliness recognised sooner")
+    client = client_for(facilitator)
+    form = client.get(reverse("phases:design_edit", args=[unit.slug])).context["form"]
+    assert form["cadence_weeks"].value() == 4
+    page = client.get(reverse("phases:phase", args=[unit.slug, 1])).content.decode()
+    assert "every 4 weeks" in page

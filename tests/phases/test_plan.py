@@ -1,6 +1,6 @@
 """The plan of action: goals, steps, approved versions that never change, and diffs."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -210,3 +210,28 @@ def test_plan_page_queries_stay_constant_as_goals_and_steps_grow(
     with django_assert_num_queries(13):
         page = client.get(url).content.decode()
     assert page.count("overdue") >= 33
+
+
+def test_a_versions_due_dates_are_in_the_locales_format_not_iso(
+    unit, facilitator, goal, client_for
+):
+    services.action_step_create(
+        goal=goal, what="Use the guide", owner=facilitator, due_date=date(2026, 11, 24)
+    )
+    services.plan_approve(unit=unit, actor=facilitator)
+    url = reverse("phases:plan_version", args=[unit.slug, 1])
+    page = client_for(facilitator).get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "24 Nov 2026" in page
+    assert "2026-11-24" not in page
+
+
+def test_a_long_goal_in_a_heading_is_cut_at_a_word_with_an_ellipsis(unit, facilitator, client_for):
+    long_goal = services.goal_create(
+        unit=unit,
+        text="Every professional asks about loneliness at the first visit and writes down "
+        "what the person answers in their own words",
+    )
+    url = reverse("phases:step_create", args=[unit.slug, long_goal.pk])
+    page = client_for(facilitator).get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    heading = "New action step: Every professional asks about loneliness at the first visit and…"
+    assert f'<h1 class="h3">{heading}</h1>' in page

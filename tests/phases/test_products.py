@@ -4,9 +4,11 @@ import io
 import zipfile
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from phases import services
 from phases.models import Dissemination, ProductFile
 
 from ..factories import ProductFactory
@@ -158,3 +160,29 @@ def test_products_page_queries_stay_constant(
     grow(5)
     with django_assert_num_queries(13):
         assert client.get(url).content.decode().count(".pdf</a>") == 6
+
+
+def test_the_facilitator_corrects_a_dissemination_activity(unit, facilitator, member, client_for):
+    activity = Dissemination.objects.create(
+        unit=unit, what="Workshop", date="2027-03-01", audience="Wijkteams", reach=60
+    )
+    url = reverse("phases:dissemination_edit", args=[unit.slug, activity.pk])
+    data = {"what": "Workshop op het congres", "date": "2027-03-02", "audience": "", "reach": 45}
+    assert client_for(member).post(url, data).status_code == 403
+    assert client_for(facilitator).post(url, data).status_code == 302
+    activity.refresh_from_db()
+    assert (activity.what, str(activity.date), activity.audience, activity.reach) == (
+        "Workshop op het congres",
+        "2027-03-02",
+        "",
+        45,
+    )
+
+
+def test_a_dissemination_activity_cannot_be_tied_to_another_units_product(unit, facilitator):
+    activity = Dissemination.objects.create(unit=unit, what="Talk", date="2027-03-01")
+    with pytest.raises(ValidationError) as refused:
+        services.dissemination_update(activity=activity, product=ProductFactory())
+    assert refused.value.message_dict == {"product": ["Choose a product of this unit."]}
+    activity.refresh_from_db()
+    assert activity.product is None

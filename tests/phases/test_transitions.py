@@ -1,7 +1,10 @@
 """The six phases: advancing, overriding, refusing and moving back, all recorded."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from phases import criteria, services
@@ -9,7 +12,7 @@ from phases.models import PhaseTransition
 from phases.selectors import phase_timeline
 from units.choices import Phase
 
-from ..factories import ActionStepFactory, ExperimentFactory, GoalFactory
+from ..factories import ActionStepFactory, ExperimentFactory, GoalFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -257,3 +260,12 @@ def test_history_page_queries_stay_constant(
     grow(5)
     with django_assert_num_queries(14):
         client.get(url)
+
+
+def test_sessions_still_to_come_move_with_the_unit_into_its_new_phase(unit, facilitator):
+    held = SessionFactory(unit=unit, phase=1, starts_at=timezone.now() - timedelta(days=7))
+    planned = SessionFactory(unit=unit, phase=1, starts_at=timezone.now() + timedelta(days=7))
+    services.phase_advance(unit=unit, actor=facilitator, justification="Kick-off")
+    held.refresh_from_db()
+    planned.refresh_from_db()
+    assert (held.phase, planned.phase) == (1, 2)

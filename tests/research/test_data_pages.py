@@ -540,3 +540,15 @@ def test_uploading_a_codebook_twice_at_once_is_one_set_of_measures(
         "new",
         "ucla",
     ]
+
+
+@pytest.mark.parametrize(
+    "name", ["overview", "codebook", "waves", "import", "statistics", "materials", "themes"]
+)
+def test_every_research_page_has_the_same_tabs(unit, researcher, client_for, name):
+    html = client_for(researcher).get(url(name, unit)).content.decode()
+    tabs = html[html.index('class="nav nav-pills mb-3 flex-wrap research-nav"') :]
+    tabs = tabs[: tabs.index("</ul>")]
+    for tab in ("overview", "codebook", "waves", "import", "statistics", "materials", "themes"):
+        assert f'href="{url(tab, unit)}"' in tabs
+    assert tabs.count('aria-current="page"') == 1

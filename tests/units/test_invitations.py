@@ -103,6 +103,17 @@ def test_the_signup_form_explains_bad_passwords_and_saves_nothing(client, unit):
     assert invitation.accepted_at is None
 
 
+def test_password_errors_on_the_dutch_invitation_page_are_all_dutch(client, unit):
+    invitation = InvitationFactory(unit=unit)
+    url = reverse("units:invitation_accept", args=[invitation.token])
+    data = {"full_name": "Kees", "password1": "abc", "password2": "abc", "language": "nl"}
+    response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.context["form"].errors["password1"] == [
+        "Dit wachtwoord is te kort. De minimale lengte is 8 tekens.",
+        "Dit wachtwoord is te algemeen.",
+    ]
+
+
 def test_an_existing_account_logs_in_and_joins(client, client_for, unit):
     person = UserFactory(email="bestaand@example.org")
     invitation = InvitationFactory(unit=unit, email="Bestaand@example.org", role=Role.RESEARCHER)

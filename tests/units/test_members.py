@@ -140,3 +140,22 @@ def test_the_members_page_has_a_role_and_end_form_per_member(client_for, unit, f
     assert f'action="{reverse("units:membership_end", args=[unit.slug, membership.pk])}"' in html
     member_html = client_for(member).get(reverse("units:members", args=[unit.slug]))
     assert "/role/" not in member_html.content.decode()
+
+
+def test_the_facilitator_sees_each_members_address_and_last_sign_in_and_members_do_not(
+    client_for, unit, facilitator, member
+):
+    signed_in = timezone.make_aware(timezone.datetime(2026, 11, 3, 10, 0))
+    type(member).objects.filter(pk=member.pk).update(last_login=signed_in)
+    url = reverse("units:members", args=[unit.slug])
+    facilitator_page = client_for(facilitator).get(url).content.decode()
+    assert f'<a href="mailto:{member.email}">{member.email}</a>' in facilitator_page
+    assert "last signed in on 3 Nov 2026" in facilitator_page
+    member_page = client_for(member).get(url).content.decode()
+    assert f"mailto:{facilitator.email}" not in member_page
+    assert "last signed in" not in member_page
+
+
+def test_a_group_of_one_is_one_member(unit, facilitator):
+    warnings = composition_of(current_memberships(unit)).warnings
+    assert "The group has 1 member; 7 to 12 is usual." in warnings

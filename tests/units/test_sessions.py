@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -262,9 +264,43 @@ def test_notes_and_decisions_are_written_by_the_facilitator_and_read_by_members(
 def test_members_see_upcoming_sessions_and_past_notes(client_for, unit, member):
     past = SessionFactory(unit=unit, starts_at=timezone.now() - timedelta(days=10))
     upcoming = SessionFactory(unit=unit, starts_at=timezone.now() + timedelta(days=10))
-    response = client_for(member).get(reverse("units:sessions", args=[unit.slug]))
-    assert response.context["upcoming"] == [upcoming]
-    assert response.context["past"] == [past]
+    url = reverse("units:sessions", args=[unit.slug])
+    assert list(client_for(member).get(url).context["page"]) == [upcoming]
+    assert list(client_for(member).get(url + "?when=past").context["page"]) == [past]
+
+
+def test_the_sessions_list_stays_one_page_of_twenty_in_a_fixed_number_of_queries(
+    client_for, unit, member, django_assert_num_queries
+):
+    def grow(n, days_ago):
+        for i in range(n):
+            SessionFactory(unit=unit, starts_at=timezone.now() - timedelta(days=days_ago + 21 * i))
+
+    grow(5, 1)
+    client = client_for(member)
+    url = reverse("units:sessions", args=[unit.slug]) + "?when=past"
+    client.get(url)  # the first request of a session writes it; count the ones after
+    with CaptureQueriesContext(connection) as few:
+        small = client.get(url)
+    assert len(small.context["page"]) == 5
+    grow(55, 200)
+    with django_assert_num_queries(len(few)):
+        large = client.get(url)
+    # The latest twenty, latest first, and the way to the other forty.
+    rows = list(large.context["page"])
+    assert len(rows) == 20
+    assert rows == sorted(rows, key=lambda s: s.starts_at, reverse=True)
+    assert "Page 1 of 3" in large.content.decode()
+    assert 'href="?when=past&amp;page=2"' in large.content.decode()
+
+
+def test_a_session_planned_in_the_future_shows_its_agenda_not_who_was_present(
+    client_for, unit, member
+):
+    SessionFactory(unit=unit, starts_at=timezone.now() + timedelta(days=3))
+    html = client_for(member).get(reverse("units:sessions", args=[unit.slug])).content.decode()
+    assert "Agenda items" in html
+    assert "Present" not in html
 
 
 def test_ended_members_are_not_on_the_attendance_form(client_for, unit, facilitator, member):

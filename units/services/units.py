@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .. import registry
 from ..models import (
@@ -55,7 +56,11 @@ def group_warnings(*, size: int, roles: set[str]) -> list[str]:
     warnings = []
     if size < GROUP_SIZE_MIN or size > GROUP_SIZE_MAX:
         warnings.append(
-            _("The group has %(size)d members; %(min)d to %(max)d is usual.")
+            ngettext(
+                "The group has %(size)d member; %(min)d to %(max)d is usual.",
+                "The group has %(size)d members; %(min)d to %(max)d is usual.",
+                size,
+            )
             % {"size": size, "min": GROUP_SIZE_MIN, "max": GROUP_SIZE_MAX}
         )
     if Role.FACILITATOR not in roles:

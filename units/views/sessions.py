@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,6 +27,7 @@ from ..forms import (
     form_errors_from,
 )
 from ..models import AgendaItem, Rsvp, Session, SessionAttachment
+from ..pagination import query_without_page
 
 
 def _session(access, pk) -> Session:
@@ -36,14 +38,27 @@ def _open_for_answers(session) -> bool:
     return session.status == Session.Status.PLANNED and session.ends_at > timezone.now()
 
 
+SESSIONS_PER_PAGE = 20
+
+
 @login_required
 def session_list(request, slug):
     access = get_unit_access(request.user, slug)
-    upcoming, past = selectors.sessions_for_unit(access.unit)
+    past = request.GET.get("when") == "past"
+    # Two years of meetings every few weeks, and series planned far ahead: a page at a time.
+    page = Paginator(
+        selectors.sessions_for_unit(access.unit, past=past), SESSIONS_PER_PAGE
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "units/session_list.html",
-        {"access": access, "unit": access.unit, "upcoming": upcoming, "past": past},
+        {
+            "access": access,
+            "unit": access.unit,
+            "page": page,
+            "past": past,
+            "query": query_without_page(request),
+        },
     )
 
 
