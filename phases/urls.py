@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import experiments, phases, plan, products
+from .views import experiments, monitor, phases, plan, products
 
 app_name = "phases"
 
@@ -35,6 +35,8 @@ urlpatterns = [
     path(
         "experiments/<int:pk>/comments/", experiments.experiment_comment, name="experiment_comment"
     ),
+    # The learning-mode monitor: signals and run chart
+    path("monitor/", monitor.unit_monitor, name="monitor"),
     # Products and dissemination
     path("products/", products.products, name="products"),
     path("products/new/", products.product_edit, name="product_create"),

@@ -214,6 +214,8 @@ EXPECTED: dict[str, Url] = {
     "phases:experiment_comment": Url(
         NOT_ALLOWED, Perm.CONTRIBUTE, unit_kwargs(pk=lambda w: w.experiment.pk)
     ),
+    # The learning monitor: signals and run chart of the unit (figures, like research)
+    "phases:monitor": Url(Perm.VIEW_RESEARCH, NOT_ALLOWED),
     "phases:products": Url(Perm.VIEW, Perm.VIEW),
     "phases:product_create": Url(Perm.MANAGE_PHASE, Perm.MANAGE_PHASE),
     "phases:product_detail": Url(
@@ -234,6 +236,13 @@ EXPECTED: dict[str, Url] = {
     "phases:dissemination_create": Url(Perm.MANAGE_PHASE, Perm.MANAGE_PHASE),
     "phases:dissemination_delete": Url(
         NOT_ALLOWED, Perm.MANAGE_PHASE, unit_kwargs(pk=lambda w: w.dissemination.pk)
+    ),
+    # The learning monitor across units: the person's own units; the definitions for anyone;
+    # a programme's units whose figures the person may see (read-only for the manager)
+    "monitor:mine": Url(LOGIN, NOT_ALLOWED),
+    "monitor:help": Url(PUBLIC, NOT_ALLOWED),
+    "monitor:programme": Url(
+        Perm.VIEW_RESEARCH, NOT_ALLOWED, lambda w: {"slug": w.unit.programme.slug}
     ),
     # research: the data half (overview, codebook, waves, import, export)
     "research:overview": Url(Perm.VIEW_RESEARCH, NOT_ALLOWED),
