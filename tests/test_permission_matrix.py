@@ -109,6 +109,8 @@ EXPECTED: dict[str, Url] = {
         NOT_ALLOWED, Perm.MANAGE_UNIT, unit_kwargs(pk=lambda w: w.invitation.pk)
     ),
     "units:invitation_accept": Url(PUBLIC, PUBLIC, lambda w: {"token": w.invitation.token}),
+    # The facilitator's own log: the unit's facilitators, nobody else (administrators neither)
+    "units:facilitator_notes": Url({"facilitator"}, {"facilitator"}),
     "units:sessions": Url(Perm.VIEW, Perm.VIEW),
     "units:series_create": Url(Perm.MANAGE_SESSIONS, Perm.MANAGE_SESSIONS),
     "units:session_create": Url(Perm.MANAGE_SESSIONS, Perm.MANAGE_SESSIONS),

@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from .access import organisations_choosable, programmes_choosable
-from .models import AgendaItem, Attendance, Programme, Role, Session, Unit
+from .models import AgendaItem, Attendance, Membership, Programme, Role, Session, Unit
 
 
 def form_errors_from(form, error: ValidationError) -> None:
@@ -314,3 +314,23 @@ class AttendanceForm(forms.Form):
 
     def statuses(self) -> dict[int, str]:
         return {int(name.removeprefix("user_")): value for name, value in self.cleaned_data.items()}
+
+
+class FacilitatorNoteForm(forms.Form):
+    """A note in the facilitator's own log: on the unit, or on one current member."""
+
+    membership = forms.ModelChoiceField(
+        label=_("About"),
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label=_("The unit as a whole"),
+    )
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = (
+            Membership.objects.current().filter(unit=unit).select_related("user")
+        )
+        self.fields["membership"].label_from_instance = lambda m: m.user.get_full_name()
+        self.helper = _helper(_("Add note"))

@@ -401,3 +401,39 @@ class Rsvp(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.get_answer_display()}"
+
+
+class FacilitatorNote(models.Model):
+    """The facilitator's own log: a note on the unit, or on one member (a conversation
+    had, something to follow up). Seen by the unit's facilitators only, administrators
+    included in neither the site nor the admin: it is a working note, not a record."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="facilitator_notes"
+    )
+    membership = models.ForeignKey(
+        Membership,
+        verbose_name=_("about member"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="facilitator_notes",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("facilitator's note")
+        verbose_name_plural = _("facilitator's notes")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["unit", "created_at"])]
+
+    def __str__(self):
+        return self.text[:60]

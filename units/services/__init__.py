@@ -23,6 +23,7 @@ from .members import (
     membership_end,
     membership_update_own,
 )
+from .notes import facilitator_note_create
 from .reminders import REMINDER_HORIZON, reminders_send_due, session_send_reminder
 from .sessions import (
     SERIES_MAX_SESSIONS,
@@ -58,6 +59,7 @@ from .units import (
 )
 
 __all__ = [
+    "facilitator_note_create",
     "CADENCE_WEEKS_MAX",
     "CADENCE_WEEKS_MIN",
     "DURATION_DAYS_MAX",
