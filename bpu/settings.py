@@ -332,6 +332,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notifications-send-due": {"task": "notifications.send_due", "schedule": 5 * 60},
     # Action steps due soon or overdue; each is told once per due date.
     "notifications-steps-due": {"task": "notifications.steps_due", "schedule": 60 * 60},
+    # Told once per ISO week (deduplicated), e-mailed with each person's weekly digest.
+    "notifications-monitor-weekly": {
+        "task": "notifications.monitor_weekly",
+        "schedule": 6 * 60 * 60,
+    },
 }
 
 # Reports: a queued request is re-sent after this many minutes; a render gives
