@@ -408,7 +408,7 @@ def monitor_units_for(user) -> tuple[list, list]:
     memberships = (
         Membership.objects.current()
         .filter(user=user, role__in=[Role.FACILITATOR, Role.MANAGER])
-        .select_related("unit")
+        .select_related("unit__programme")
         .order_by("unit__name")
     )
     facilitated, managed = [], []

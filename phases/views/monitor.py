@@ -39,12 +39,14 @@ def my_monitor(request):
     Per unit they are a manager of: the same overview a programme gets, read-only."""
     facilitated, managed = monitor_units_for(request.user)
     signals = monitor.unit_signals([*facilitated, *managed])
+    programmes = {u.programme for u in [*facilitated, *managed] if u.programme_id}
     return render(
         request,
         "phases/monitor_mine.html",
         {
             "facilitated": [signals[u.pk] for u in facilitated],
             "managed": [signals[u.pk] for u in managed],
+            "programmes": sorted(programmes, key=lambda p: p.name),
         },
     )
 

@@ -1,10 +1,13 @@
 """The learning monitor on made-up histories: each gives the signals and run-chart
 flags it should, and none it should not; and it reads any number of units at once."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from phases.monitor import unit_signals
 
@@ -114,3 +117,77 @@ def test_a_manager_sees_the_signals_but_not_the_facilitators_list(client_for):
     response = client_for(manager).get(reverse("phases:monitor", kwargs={"slug": unit.slug}))
     assert response.status_code == 200
     assert "Needs attention now" not in response.content.decode()
+
+
+def _units_with_some_history(n, programme, person, role):
+    from tests.factories import (
+        AttendanceFactory,
+        ExperimentCommentFactory,
+        ExperimentFactory,
+        MembershipFactory,
+        SessionFactory,
+        UnitFactory,
+    )
+
+    for _i in range(n):
+        unit = UnitFactory(programme=programme, phase=5)
+        MembershipFactory(unit=unit, user=person, role=role)
+        others = [MembershipFactory(unit=unit).user for _j in range(3)]
+        for days in (60, 30):
+            session = SessionFactory(
+                unit=unit, starts_at=timezone.now() - timedelta(days=days), phase=5
+            )
+            for other in others:
+                AttendanceFactory(session=session, user=other)
+        experiment = ExperimentFactory(unit=unit, author=others[0])
+        ExperimentCommentFactory(experiment=experiment, author=others[1])
+
+
+def test_the_programme_monitor_costs_the_same_queries_for_one_unit_or_fifty(
+    client_for, django_assert_num_queries
+):
+    from tests.factories import ProgrammeFactory, UserFactory
+
+    programme, manager = ProgrammeFactory(), UserFactory()
+    url = reverse("monitor:programme", kwargs={"slug": programme.slug})
+    c = client_for(manager)
+    _units_with_some_history(1, programme, manager, "manager")
+    with CaptureQueriesContext(connection) as one:
+        response = c.get(url)
+    assert len(response.context["rows"]) == 1
+    _units_with_some_history(49, programme, manager, "manager")
+    with django_assert_num_queries(len(one)):
+        response = c.get(url)
+    assert len(response.context["rows"]) == 50
+
+
+def test_my_monitor_costs_the_same_queries_for_one_unit_or_fifty(
+    client_for, django_assert_num_queries
+):
+    from tests.factories import UserFactory
+
+    facilitator = UserFactory()
+    c = client_for(facilitator)
+    _units_with_some_history(1, None, facilitator, "facilitator")
+    with CaptureQueriesContext(connection) as one:
+        response = c.get(reverse("monitor:mine"))
+    assert len(response.context["facilitated"]) == 1
+    _units_with_some_history(49, None, facilitator, "facilitator")
+    with django_assert_num_queries(len(one)):
+        response = c.get(reverse("monitor:mine"))
+    assert len(response.context["facilitated"]) == 50
+
+
+def test_a_manager_sees_the_programme_monitor_of_their_units_only(client_for):
+    from tests.factories import MembershipFactory, ProgrammeFactory, UnitFactory, UserFactory
+
+    programme, manager = ProgrammeFactory(), UserFactory()
+    mine = UnitFactory(programme=programme, name="Mine")
+    UnitFactory(programme=programme, name="Not mine")
+    MembershipFactory(unit=mine, user=manager, role="manager")
+    response = client_for(manager).get(
+        reverse("monitor:programme", kwargs={"slug": programme.slug})
+    )
+    assert [s.unit for s in response.context["rows"]] == [mine]
+    # Read-only: the page offers no form to change anything.
+    assert "<form" not in response.content.decode().split("<main", 1)[1]
