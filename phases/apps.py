@@ -12,7 +12,7 @@ class PhasesConfig(AppConfig):
 
         # criteria: this app's exit criteria, registered on import; other apps
         # register theirs the same way.
-        from . import criteria, demo, monitor, selectors, work  # noqa: F401
+        from . import criteria, demo, demo_monitor, monitor, selectors, work  # noqa: F401
 
         # What this app adds to the ground floor (units/registry.py).
         registry.register_tab(key="phases", label=_("Phases"), url_name="phases:overview", order=40)
@@ -35,6 +35,8 @@ class PhasesConfig(AppConfig):
             key="phase_timeline", template="phases/_unit_overview_timeline.html", order=10
         )
         registry.register_demo_seeder(key="phases", seed=demo.seed, order=20)
+        # A unit that stalls after phase 4, for the learning monitor (after the others).
+        registry.register_demo_seeder(key="phases_monitor", seed=demo_monitor.seed, order=25)
         registry.register_my_work(
             key="steps", label=_("My action steps"), items=work.my_steps, order=20
         )

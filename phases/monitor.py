@@ -651,8 +651,9 @@ def _day(d: date) -> str:
 
 
 # Told on the dashboard by the other attention sources already (units: members who
-# missed sessions; phases: overdue steps and six weeks without experiments).
-DASHBOARD_TOLD_ELSEWHERE = frozenset({"member", "step", "silence"})
+# missed sessions, attendance falling; phases: overdue steps, six weeks without
+# experiments).
+DASHBOARD_TOLD_ELSEWHERE = frozenset({"member", "step", "silence", "attendance"})
 
 
 def dashboard_attention(units) -> dict[int, list[str]]:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext
 from .monitor import UnitSignals
 
 WIDTH = 720
-LEFT, RIGHT, TOP = 48, 16, 22
+LEFT, RIGHT, TOP = 48, 16, 40
 PANEL_H, GAP, AXIS_H = 120, 34, 58
 INK = "#212529"
 MUTED = "#6c757d"
@@ -111,6 +111,7 @@ def run_chart_svg(signals: UnitSignals) -> SafeString:
         values = [v for _i, v, _m in points if v is not None]
         if values:
             median = statistics.median(values)
+            median_label = gettext("median")
             y = _f(y_of(median))
             parts.append(
                 f'<line x1="{LEFT}" y1="{y}" x2="{WIDTH - RIGHT}" y2="{y}" stroke="{MUTED}" '
@@ -119,7 +120,7 @@ def run_chart_svg(signals: UnitSignals) -> SafeString:
             parts.append(
                 f'<text x="{WIDTH - RIGHT}" y="{_f(y_of(median) - 4)}" text-anchor="end" '
                 f'font-size="10" fill="{MUTED}" {FONT}>'
-                f"{escape(gettext('median'))} {escape(fmt(median))}</text>"
+                f"{escape(median_label)} {escape(fmt(median))}</text>"
             )
         # The line breaks where a month has no value (no session, not yet experimenting).
         segment = []
@@ -149,13 +150,15 @@ def run_chart_svg(signals: UnitSignals) -> SafeString:
     # Phase transitions across both panels.
     for t in signals.transitions:
         x = _f(x_of_day(t.at.date()))
+        # Translators: a phase on the run chart's time axis, e.g. P5 for phase 5.
+        phase_label = gettext("P%(n)d") % {"n": t.to_phase}
         parts.append(
-            f'<line x1="{x}" y1="{TOP}" x2="{x}" y2="{axis}" stroke="{PHASE}" '
+            f'<line x1="{x}" y1="{TOP - 22}" x2="{x}" y2="{axis}" stroke="{PHASE}" '
             f'stroke-dasharray="2 3"/>'
         )
         parts.append(
-            f'<text x="{x}" y="{TOP - 8}" text-anchor="middle" font-size="10" fill="{PHASE}" '
-            f"{FONT}>{escape(gettext('P%(n)d') % {'n': t.to_phase})}</text>"
+            f'<text x="{x}" y="{TOP - 26}" text-anchor="middle" font-size="10" fill="{PHASE}" '
+            f"{FONT}>{escape(phase_label)}</text>"
         )
     for day in signals.sessions:
         x = _f(x_of_day(day))
@@ -203,7 +206,7 @@ def sparkline_svg(signals: UnitSignals, series: str) -> SafeString:
     else:
         what = gettext("Experiments per member by month")
         said = ", ".join(f"{v:.1f}" for v in known[-6:])
-    label = f"{what}: {said or gettext('no data yet')}"
+    label = f"{what}: {said}" if said else f"{what}: " + gettext("no data yet")
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" '
         f'height="{h}" role="img" aria-label="{escape(label)}" class="sparkline">',
