@@ -191,3 +191,31 @@ def test_a_manager_sees_the_programme_monitor_of_their_units_only(client_for):
     assert [s.unit for s in response.context["rows"]] == [mine]
     # Read-only: the page offers no form to change anything.
     assert "<form" not in response.content.decode().split("<main", 1)[1]
+
+
+def test_the_demo_has_one_stalling_unit_that_the_dashboard_shows_at_a_glance(client_for):
+    from phases import demo as phases_demo
+    from phases import demo_monitor
+    from units import demo as units_demo
+    from units.models import Unit
+
+    demo = units_demo.Demo()
+    units_demo.seed(demo)
+    phases_demo.seed(demo)
+    demo_monitor.seed(demo)
+    demo_monitor.seed(demo)  # twice is once
+    stalling = Unit.objects.get(name=demo_monitor.SLUG_NAME)
+    s = unit_signals([stalling])[stalling.pk]
+    assert stalling.phase == 5
+    assert [(f.series, f.rule, f.direction) for f in s.run_flags] == [
+        ("attendance", "shift", "down")
+    ]
+    dropping = [m.user.email for m in s.dropping]
+    assert "wijkteam4@example.org" in dropping
+    rows = client_for(demo.people["facilitator@example.org"]).get(reverse("units:dashboard"))
+    attention = {row.unit.pk: row.attention for row in rows.context["rows"]}[stalling.pk]
+    # Fatima reads Dutch (her account's language).
+    assert any(
+        text.startswith("Verschuiving: aanwezigheid 6 maanden achter elkaar onder de mediaan")
+        for text in attention
+    ), attention
