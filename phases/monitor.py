@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -591,7 +592,7 @@ def _attention_items(s: UnitSignals, rows, answered, steps, today) -> list[Atten
                         "Few experiments: %(rate)s per member per month in the last three "
                         "months (%(n)d in all)."
                     )
-                    % {"rate": f"{rate:.1f}", "n": s.recent_logged},
+                    % {"rate": number_format(rate, 1), "n": s.recent_logged},
                     reverse("phases:experiment_activity", kwargs=slug),
                     kind="rate",
                 )

@@ -16,7 +16,7 @@ import statistics
 from datetime import date
 
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -84,7 +84,7 @@ def run_chart_svg(signals: UnitSignals) -> SafeString:
             gettext("Experiments per member"),
             "experiments_per_member",
             max([1.0] + [p.experiments_per_member or 0 for p in months]),
-            lambda v: f"{v:.1f}",
+            lambda v: number_format(v, 1),
             TOP + PANEL_H + GAP,
         ),
     ]
@@ -202,10 +202,10 @@ def sparkline_svg(signals: UnitSignals, series: str) -> SafeString:
     known = [v for v in values if v is not None]
     if series == "attendance":
         what = gettext("Attendance by month")
-        said = ", ".join(_pct(v) for v in known[-6:])
+        said = "; ".join(_pct(v) for v in known[-6:])
     else:
         what = gettext("Experiments per member by month")
-        said = ", ".join(f"{v:.1f}" for v in known[-6:])
+        said = "; ".join(number_format(v, 1) for v in known[-6:])
     label = f"{what}: {said}" if said else f"{what}: " + gettext("no data yet")
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" '
