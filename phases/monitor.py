@@ -535,7 +535,7 @@ def _attention_items(s: UnitSignals, rows, answered, steps, today) -> list[Atten
                 3,
                 _("%(name)s was present at fewer than %(n)d of the last %(of)d sessions.")
                 % {"name": m.user.get_full_name(), "n": PRESENT_AT_LEAST, "of": RECENT_SESSIONS},
-                reverse("units:facilitator_notes", kwargs=slug) + f"?member={m.pk}",
+                reverse("units:facilitator_notes", kwargs=slug) + f"?member={m.user_id}",
                 kind="member",
             )
         )

@@ -5,14 +5,14 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.conf import settings
-from django.contrib.auth import password_validation
+from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from .access import organisations_choosable, programmes_choosable
-from .models import AgendaItem, Attendance, Membership, Programme, Role, Session, Unit
+from .models import AgendaItem, Attendance, Programme, Role, Session, Unit
 
 
 def form_errors_from(form, error: ValidationError) -> None:
@@ -316,12 +316,15 @@ class AttendanceForm(forms.Form):
         return {int(name.removeprefix("user_")): value for name, value in self.cleaned_data.items()}
 
 
+User = get_user_model()
+
+
 class FacilitatorNoteForm(forms.Form):
     """A note in the facilitator's own log: on the unit, or on one current member."""
 
-    membership = forms.ModelChoiceField(
+    member = forms.ModelChoiceField(
         label=_("About"),
-        queryset=Membership.objects.none(),
+        queryset=User.objects.none(),
         required=False,
         empty_label=_("The unit as a whole"),
     )
@@ -329,8 +332,8 @@ class FacilitatorNoteForm(forms.Form):
 
     def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["membership"].queryset = (
-            Membership.objects.current().filter(unit=unit).select_related("user")
-        )
-        self.fields["membership"].label_from_instance = lambda m: m.user.get_full_name()
+        self.fields["member"].queryset = User.objects.filter(
+            memberships__unit=unit, memberships__left_on__isnull=True
+        ).order_by("full_name")
+        self.fields["member"].label_from_instance = lambda u: u.get_full_name()
         self.helper = _helper(_("Add note"))

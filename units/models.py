@@ -405,19 +405,22 @@ class Rsvp(models.Model):
 
 class FacilitatorNote(models.Model):
     """The facilitator's own log: a note on the unit, or on one member (a conversation
-    had, something to follow up). Seen by the unit's facilitators only, administrators
-    included in neither the site nor the admin: it is a working note, not a record."""
+    had, something to follow up). Seen by the unit's facilitators only (not by
+    administrators on the site, not in the admin), and by the member it is about in
+    the download of their own data."""
 
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="facilitator_notes"
     )
-    membership = models.ForeignKey(
-        Membership,
+    # A person, not their membership: the note is part of what that person gets when
+    # they download their data (accounts.personal_data follows every link to a person).
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
         verbose_name=_("about member"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,
-        related_name="facilitator_notes",
+        related_name="+",
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

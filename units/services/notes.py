@@ -6,14 +6,15 @@ from ..models import FacilitatorNote, Membership, Unit
 
 
 @transaction.atomic
-def facilitator_note_create(
-    *, unit: Unit, author, text: str, membership: Membership | None = None
-) -> FacilitatorNote:
-    """A note in the facilitator's own log, on the unit or on one of its members."""
+def facilitator_note_create(*, unit: Unit, author, text: str, member=None) -> FacilitatorNote:
+    """A note in the facilitator's own log, on the unit or on one of its current members."""
     if not text.strip():
         raise ValidationError({"text": _("Write something in the note.")})
-    if membership is not None and membership.unit_id != unit.pk:
-        raise ValidationError({"membership": _("This person is not a member of this unit.")})
+    if (
+        member is not None
+        and not Membership.objects.current().filter(unit=unit, user=member).exists()
+    ):
+        raise ValidationError({"member": _("This person is not a member of this unit.")})
     return FacilitatorNote.objects.create(
-        unit=unit, author=author, text=text.strip(), membership=membership
+        unit=unit, author=author, text=text.strip(), member=member
     )

@@ -29,7 +29,7 @@ def facilitator_notes(request, slug):
     access = _facilitator_access(request.user, slug)
     unit = access.unit
     form = FacilitatorNoteForm(
-        request.POST or None, unit=unit, initial={"membership": request.GET.get("member", "")}
+        request.POST or None, unit=unit, initial={"member": request.GET.get("member", "")}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -37,7 +37,7 @@ def facilitator_notes(request, slug):
                 unit=unit,
                 author=request.user,
                 text=form.cleaned_data["text"],
-                membership=form.cleaned_data["membership"],
+                member=form.cleaned_data["member"],
             )
         except ValidationError as error:
             form_errors_from(form, error)
@@ -46,13 +46,13 @@ def facilitator_notes(request, slug):
             return redirect(reverse("units:facilitator_notes", kwargs={"slug": unit.slug}))
     notes = (
         FacilitatorNote.objects.filter(unit=unit)
-        .select_related("author", "membership__user")
+        .select_related("author", "member")
         .order_by("-created_at", "-pk")
     )
     member = request.GET.get("member", "")
     member = int(member) if member.isdigit() else None
     if member:
-        notes = notes.filter(membership_id=member)
+        notes = notes.filter(member_id=member)
     page = Paginator(notes, NOTES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
