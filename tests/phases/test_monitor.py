@@ -219,3 +219,20 @@ def test_the_demo_has_one_stalling_unit_that_the_dashboard_shows_at_a_glance(cli
         text.startswith("Verschuiving: aanwezigheid 6 maanden achter elkaar onder de mediaan")
         for text in attention
     ), attention
+
+
+def test_the_intermediary_report_carries_the_run_chart_and_its_flags_in_words():
+    from reports.presenting import unit_context
+    from reports.snapshot import unit_snapshot
+
+    unit = h.stalling()
+    snapshot = unit_snapshot(unit, "intermediary")
+    assert [(f["series"], f["rule"]) for f in snapshot["monitor"]["flags"]] == [
+        ("attendance", "shift"),
+        ("attendance", "trend"),
+    ]
+    monitor = unit_context("intermediary", snapshot)["monitor"]
+    assert monitor["chart"].startswith('<svg xmlns="http://www.w3.org/2000/svg"')
+    assert [f.text.split(":")[0] for f in monitor["flags"]] == ["Shift", "Trend"]
+    # The baseline report has no run chart yet: nothing to watch before realization.
+    assert "monitor" not in unit_snapshot(unit, "baseline")
