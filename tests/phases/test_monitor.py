@@ -236,3 +236,21 @@ def test_the_intermediary_report_carries_the_run_chart_and_its_flags_in_words():
     assert [f.text.split(":")[0] for f in monitor["flags"]] == ["Shift", "Trend"]
     # The baseline report has no run chart yet: nothing to watch before realization.
     assert "monitor" not in unit_snapshot(unit, "baseline")
+
+
+def test_the_unit_monitor_page_costs_the_same_queries_for_a_new_unit_and_a_long_history(
+    client_for, django_assert_num_queries
+):
+    from tests.factories import MembershipFactory, UnitFactory
+
+    new = UnitFactory()
+    facilitator = MembershipFactory(unit=new, role="facilitator").user
+    with CaptureQueriesContext(connection) as first:
+        client_for(facilitator).get(reverse("phases:monitor", kwargs={"slug": new.slug}))
+    long = h.stalling()
+    long_facilitator = long.memberships.get(role="facilitator").user
+    with django_assert_num_queries(len(first)):
+        response = client_for(long_facilitator).get(
+            reverse("phases:monitor", kwargs={"slug": long.slug})
+        )
+    assert response.status_code == 200
