@@ -15,6 +15,7 @@ BENCHMARKS = {
     "import": "benchmarks.import_bench",
     "statistics": "benchmarks.statistics_bench",
     "report": "benchmarks.report_bench",
+    "monitor": "benchmarks.monitor_bench",
 }
 
 

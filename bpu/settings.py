@@ -402,6 +402,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Retention: warn the facilitators of units nearing their retention end, and
     # remove the personal data of units past it. Each unit is warned and purged once.
     "units-retention": {"task": "units.apply_retention", "schedule": 24 * 60 * 60},
+    # Told once per ISO week (deduplicated), e-mailed with each person's weekly digest.
+    "notifications-monitor-weekly": {
+        "task": "notifications.monitor_weekly",
+        "schedule": 6 * 60 * 60,
+    },
 }
 
 # Reports: a queued request is re-sent after this many minutes; a render gives

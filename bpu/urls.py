@@ -21,6 +21,7 @@ urlpatterns = [
     path("units/<slug:slug>/reports/", include("reports.urls")),
     path("programmes/<slug:slug>/reports/", include("reports.programme_urls")),
     path("notifications/", include("notifications.urls")),
+    path("monitor/", include("phases.monitor_urls")),
     path("", include("units.urls")),
 ]
 

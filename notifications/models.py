@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     REPORT = "report", _("Reports I asked for")
     INVITATION = "invitation", _("Invitations I sent that were accepted")
     PHASE = "phase", _("A unit moving to another phase")
+    MONITOR = "monitor", _("What needs attention in the units I facilitate (learning monitor)")
 
 
 class Frequency(models.TextChoices):

@@ -20,6 +20,8 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     Kind.REPORT: (Frequency.IMMEDIATELY, Frequency.IMMEDIATELY),
     Kind.INVITATION: (Frequency.DAILY, Frequency.DAILY),
     Kind.PHASE: (Frequency.WEEKLY, Frequency.DAILY),
+    # Told to facilitators only (notifications.monitor): once a week is the rhythm.
+    Kind.MONITOR: (Frequency.WEEKLY, Frequency.WEEKLY),
 }
 
 

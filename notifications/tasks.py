@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services, steps
+from . import monitor, services, steps
 
 
 @shared_task(name="notifications.send_email", ignore_result=True)
@@ -21,3 +21,9 @@ def send_due_notifications() -> int:
 def notify_steps_due() -> int:
     """Run by beat: action steps due soon or overdue."""
     return steps.steps_notify_due()
+
+
+@shared_task(name="notifications.monitor_weekly", ignore_result=True)
+def notify_monitor_weekly() -> int:
+    """Run by beat: each unit's learning-monitor list, told to its facilitators once a week."""
+    return monitor.monitor_notify_weekly()

@@ -84,4 +84,12 @@ def describe(n: Notification) -> str:
                 "number": d["phase"],
                 "phase": Phase(d["phase"]).label,
             }
+        case "monitor.attention":
+            return ngettext(
+                "The learning monitor of %(unit)s has %(count)d thing that needs attention "
+                "(%(now)d to act on now).",
+                "The learning monitor of %(unit)s has %(count)d things that need attention "
+                "(%(now)d to act on now).",
+                d["count"],
+            ) % {"unit": n.unit or "BPU", "count": d["count"], "now": d["now"]}
     return _("Something happened in %(unit)s.") % {"unit": n.unit or "BPU"}

@@ -8,10 +8,11 @@ class PhasesConfig(AppConfig):
 
     def ready(self):
         from units import registry
+        from units.access import Perm
 
         # criteria: this app's exit criteria, registered on import; other apps
         # register theirs the same way.
-        from . import criteria, demo, selectors, work  # noqa: F401
+        from . import criteria, demo, demo_monitor, monitor, selectors, work  # noqa: F401
 
         # What this app adds to the ground floor (units/registry.py).
         registry.register_tab(key="phases", label=_("Phases"), url_name="phases:overview", order=40)
@@ -19,8 +20,17 @@ class PhasesConfig(AppConfig):
         registry.register_tab(
             key="experiments", label=_("Experiments"), url_name="phases:experiments", order=60
         )
+        registry.register_tab(
+            key="monitor",
+            label=_("Monitor"),
+            url_name="phases:monitor",
+            order=65,
+            perm=Perm.VIEW_RESEARCH,
+        )
         # Overdue action steps; no experiments for six weeks in realization.
         registry.register_attention(key="phases", attention=selectors.attention_for_units, order=20)
+        # The learning monitor's warning signs (attendance, experiments, responses, run chart).
+        registry.register_attention(key="monitor", attention=monitor.dashboard_attention, order=30)
         registry.register_overview_panel(
             key="phase_timeline", template="phases/_unit_overview_timeline.html", order=10
         )
@@ -29,6 +39,8 @@ class PhasesConfig(AppConfig):
 
         privacy.register()
         registry.register_demo_seeder(key="phases", seed=demo.seed, order=20)
+        # A unit that stalls after phase 4, for the learning monitor (after the others).
+        registry.register_demo_seeder(key="phases_monitor", seed=demo_monitor.seed, order=25)
         registry.register_my_work(
             key="steps", label=_("My action steps"), items=work.my_steps, order=20
         )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from units.choices import Phase
-from units.models import Membership
+from units.models import Membership, Role
 from units.registry import AttentionLink
 
 from .criteria import evaluate_phase
@@ -403,3 +403,20 @@ def unit_history(unit, user, limit: int = 300) -> list[HistoryEntry]:
         )
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]
+
+
+# --- The learning-mode monitor ----------------------------------------------------
+
+
+def monitor_units_for(user) -> tuple[list, list]:
+    """(units the person facilitates, units they are a manager of), by name. One query."""
+    memberships = (
+        Membership.objects.current()
+        .filter(user=user, role__in=[Role.FACILITATOR, Role.MANAGER])
+        .select_related("unit__programme")
+        .order_by("unit__name")
+    )
+    facilitated, managed = [], []
+    for m in memberships:
+        (facilitated if m.role == Role.FACILITATOR else managed).append(m.unit)
+    return facilitated, managed

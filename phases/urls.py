@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import experiments, phases, plan, products
+from .views import experiments, monitor, phases, plan, products
 
 app_name = "phases"
 
@@ -50,6 +50,8 @@ urlpatterns = [
         experiments.experiment_attachment_delete,
         name="experiment_attachment_delete",
     ),
+    # The learning-mode monitor: signals and run chart
+    path("monitor/", monitor.unit_monitor, name="monitor"),
     # Products and dissemination
     path("products/", products.products, name="products"),
     path("products/new/", products.product_edit, name="product_create"),

@@ -9,11 +9,13 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         # Registers "a report exists" phase criteria with the phases registry.
+        from phases.monitor import register_report_marks
         from units import registry
 
-        from . import criteria, demo
+        from . import criteria, demo, monitor_marks
 
         criteria.register()
+        register_report_marks(key="reports", marks=monitor_marks.report_marks)
 
         # What this app adds to the ground floor (units/registry.py).
         registry.register_tab(key="reports", label=_("Reports"), url_name="reports:list", order=80)

@@ -20,6 +20,7 @@ from units.choices import Phase
 from units.models import Role
 
 from .models import Kind
+from .monitor_section import monitor_view
 
 # Which kinds of wave a report kind looks at (in time, as the statistics page).
 WAVES_FOR_KIND = {
@@ -307,6 +308,7 @@ def unit_context(kind: str, snap: dict) -> dict:
             if t["factor"] in factor_labels
         ],
         "narrative": snap["narrative"],
+        "monitor": monitor_view(snap.get("monitor"), snap["unit"]["name"]),
         "show_plan": kind != Kind.BASELINE or bool(snap["plan"]["goals"]),
         "show_experiments": kind != Kind.BASELINE,
         "show_products": kind == Kind.FINAL,

@@ -426,6 +426,10 @@ def unit_snapshot(unit, kind: str) -> dict:
         m.pop("user_id")
     if kind == Kind.FINAL:
         data["products"] = _products_part(unit)
+    if kind in (Kind.INTERMEDIARY, Kind.FINAL):
+        from .monitor_section import monitor_part
+
+        data["monitor"] = monitor_part(unit)
     return data
 
 

@@ -136,6 +136,8 @@ EXPECTED: dict[str, Url] = {
         NOT_ALLOWED, Perm.MANAGE_UNIT, unit_kwargs(pk=lambda w: w.invitation.pk)
     ),
     "units:invitation_accept": Url(PUBLIC, PUBLIC, lambda w: {"token": w.invitation.token}),
+    # The facilitator's own log: the unit's facilitators, nobody else (administrators neither)
+    "units:facilitator_notes": Url({"facilitator"}, {"facilitator"}),
     "units:sessions": Url(Perm.VIEW, Perm.VIEW),
     "units:series_create": Url(Perm.MANAGE_SESSIONS, Perm.MANAGE_SESSIONS),
     "units:session_create": Url(Perm.MANAGE_SESSIONS, Perm.MANAGE_SESSIONS),
@@ -267,6 +269,8 @@ EXPECTED: dict[str, Url] = {
     "phases:experiment_attachment_delete": Url(
         NOT_ALLOWED, {"professional"}, unit_kwargs(pk=lambda w: w.experiment_attachment.pk)
     ),
+    # The learning monitor: signals and run chart of the unit (figures, like research)
+    "phases:monitor": Url(Perm.VIEW_RESEARCH, NOT_ALLOWED),
     "phases:products": Url(Perm.VIEW, Perm.VIEW),
     "phases:product_create": Url(Perm.MANAGE_PHASE, Perm.MANAGE_PHASE),
     "phases:product_detail": Url(
@@ -290,6 +294,13 @@ EXPECTED: dict[str, Url] = {
     ),
     "phases:dissemination_delete": Url(
         NOT_ALLOWED, Perm.MANAGE_PHASE, unit_kwargs(pk=lambda w: w.dissemination.pk)
+    ),
+    # The learning monitor across units: the person's own units; the definitions for anyone;
+    # a programme's units whose figures the person may see (read-only for the manager)
+    "monitor:mine": Url(LOGIN, NOT_ALLOWED),
+    "monitor:help": Url(PUBLIC, NOT_ALLOWED),
+    "monitor:programme": Url(
+        Perm.VIEW_RESEARCH, NOT_ALLOWED, lambda w: {"slug": w.unit.programme.slug}
     ),
     # research: the data half (overview, codebook, waves, import, export)
     "research:overview": Url(Perm.VIEW_RESEARCH, NOT_ALLOWED),

@@ -5,7 +5,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.conf import settings
-from django.contrib.auth import password_validation
+from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -401,3 +401,26 @@ class PaperConsentForm(forms.Form):
         ]
         self.fields["decision"].widget.attrs["class"] = "form-select-sm w-auto"
         self.helper = _compact_helper(action, _("Record"), "btn-outline-secondary")
+
+
+User = get_user_model()
+
+
+class FacilitatorNoteForm(forms.Form):
+    """A note in the facilitator's own log: on the unit, or on one current member."""
+
+    member = forms.ModelChoiceField(
+        label=_("About"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("The unit as a whole"),
+    )
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = User.objects.filter(
+            memberships__unit=unit, memberships__left_on__isnull=True
+        ).order_by("full_name")
+        self.fields["member"].label_from_instance = lambda u: u.get_full_name()
+        self.helper = _helper(_("Add note"))

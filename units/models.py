@@ -596,3 +596,42 @@ class ConsentRecord(models.Model):
     def leaves_out(self) -> bool:
         """Whether this answer keeps the person's data out of reports made from now on."""
         return self.decision != self.Decision.GIVEN
+
+
+class FacilitatorNote(models.Model):
+    """The facilitator's own log: a note on the unit, or on one member (a conversation
+    had, something to follow up). Seen by the unit's facilitators only (not by
+    administrators on the site, not in the admin), and by the member it is about in
+    the download of their own data."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="facilitator_notes"
+    )
+    # A person, not their membership: the note is part of what that person gets when
+    # they download their data (accounts.personal_data follows every link to a person).
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("about member"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("facilitator's note")
+        verbose_name_plural = _("facilitator's notes")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["unit", "created_at"])]
+
+    def __str__(self):
+        return self.text[:60]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, consent, members, rsvp, sessions, units
+from .views import calendar, consent, members, notes, rsvp, sessions, units
 
 app_name = "units"
 
@@ -34,6 +34,8 @@ urlpatterns = [
         name="invitation_withdraw",
     ),
     path("invitations/<str:token>/", members.invitation_accept, name="invitation_accept"),
+    # The facilitator's own log
+    path(unit + "notes/", notes.facilitator_notes, name="facilitator_notes"),
     # Sessions
     path(unit + "sessions/", sessions.session_list, name="sessions"),
     path(unit + "sessions/series/", sessions.series_create, name="series_create"),

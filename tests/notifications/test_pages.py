@@ -102,7 +102,11 @@ def test_the_settings_page_shows_the_defaults_and_saves_a_choice(client_for, mem
     assert response.status_code == 302
     saved = dict(NotificationPreference.objects.values_list("kind", "frequency"))
     # Only what differs from the default is stored.
-    assert saved == {Kind.SESSION: Frequency.WEEKLY, Kind.REPORT: Frequency.DAILY}
+    assert saved == {
+        Kind.SESSION: Frequency.WEEKLY,
+        Kind.REPORT: Frequency.DAILY,
+        Kind.MONITOR: Frequency.DAILY,
+    }
 
 
 def test_the_signed_link_changes_the_setting_without_logging_in(client, member):

@@ -165,7 +165,7 @@ def test_the_dashboard_costs_the_same_queries_for_one_unit_or_fifty(
     with CaptureQueriesContext(connection) as one:
         response = c.get(reverse("units:dashboard"))
     assert len(response.context["rows"]) == 1
-    assert len(one) < 25
+    assert len(one) < 35  # the learning monitor reads eight tables at once
     _fill(facilitator, 49)
     with django_assert_num_queries(len(one)):
         response = c.get(reverse("units:dashboard"))

@@ -19,6 +19,7 @@ def test_the_unit_tabs_in_their_order_with_the_permission_each_needs():
         ("phases", "phases:overview", Perm.VIEW),
         ("plan", "phases:plan", Perm.VIEW),
         ("experiments", "phases:experiments", Perm.VIEW),
+        ("monitor", "phases:monitor", Perm.VIEW_RESEARCH),
         ("research", "research:overview", Perm.VIEW_RESEARCH),
         ("reports", "reports:list", Perm.VIEW),
     ]
@@ -48,7 +49,7 @@ def test_a_tab_whose_url_does_not_reverse_fails_loudly(client_for, unit, member,
 def test_the_dashboard_asks_every_attention_source(unit, monkeypatch):
     from units.selectors import attention_for_units
 
-    assert [s.key for s in registry.attention_sources()] == ["sessions", "phases"]
+    assert [s.key for s in registry.attention_sources()] == ["sessions", "phases", "monitor"]
     extra = registry.AttentionSource(
         key="extra", attention=lambda units: {u.pk: ["Look here"] for u in units}, order=99
     )
@@ -60,6 +61,7 @@ def test_demo_seeders_run_in_their_order(db, monkeypatch):
     assert [(s.key, s.order) for s in registry.demo_seeders()] == [
         ("units", 10),
         ("phases", 20),
+        ("phases_monitor", 25),
         ("research", 30),
         ("reports", 40),
         ("notifications", 50),

@@ -27,6 +27,7 @@ from .members import (
     membership_end,
     membership_update_own,
 )
+from .notes import facilitator_note_create
 from .reminders import REMINDER_HORIZON, reminders_send_due, session_send_reminder
 from .retention import RetentionRun, retention_apply, unit_purge, unit_warn_retention
 from .sessions import (
@@ -70,6 +71,7 @@ __all__ = [
     "retention_apply",
     "unit_purge",
     "unit_warn_retention",
+    "facilitator_note_create",
     "CADENCE_WEEKS_MAX",
     "CADENCE_WEEKS_MIN",
     "DURATION_DAYS_MAX",
