@@ -221,6 +221,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ORGANISATION_NAME = env.str("ORGANISATION_NAME", default="")
 PRIVACY_CONTACT = env.str("PRIVACY_CONTACT", default="")
 PRIVACY_RETENTION = env.str("PRIVACY_RETENTION", default="")
+# The access log (NEN 7513, units.AccessLog) is kept this many years, then purged
+# daily. The database never lets an entry of the last year go, so at least 1.
+ACCESS_LOG_RETENTION_YEARS = env.int("ACCESS_LOG_RETENTION_YEARS", default=5)
+if ACCESS_LOG_RETENTION_YEARS < 1:
+    raise ImproperlyConfigured("ACCESS_LOG_RETENTION_YEARS must be 1 or more.")
 
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -332,6 +337,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notifications-send-due": {"task": "notifications.send_due", "schedule": 5 * 60},
     # Action steps due soon or overdue; each is told once per due date.
     "notifications-steps-due": {"task": "notifications.steps_due", "schedule": 60 * 60},
+    # Access log entries past ACCESS_LOG_RETENTION_YEARS; the only deletion the log allows.
+    "units-purge-access-log": {"task": "units.purge_access_log", "schedule": 24 * 60 * 60},
 }
 
 # Reports: a queued request is re-sent after this many minutes; a render gives

@@ -8,7 +8,13 @@ class UnitsConfig(AppConfig):
 
     def ready(self):
         # units' own part of the registries the apps above fill in (units/registry.py).
-        from . import demo, registry, selectors, work
+        from django.db.backends.signals import connection_created
+
+        from . import access_log_guard, demo, registry, selectors, work
+
+        connection_created.connect(
+            access_log_guard.register_sqlite_function, dispatch_uid="access_log_sqlite_function"
+        )
 
         registry.register_tab(
             key="overview", label=_("Overview"), url_name="units:detail", order=10

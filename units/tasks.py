@@ -20,3 +20,9 @@ def send_waiting_invitation_emails() -> list[int]:
 def send_session_reminders() -> int:
     """Run by beat every quarter of an hour; each session is reminded of once."""
     return services.reminders_send_due()
+
+
+@shared_task(name="units.purge_access_log")
+def purge_access_log() -> int:
+    """Run by beat once a day: access log entries older than the retention go."""
+    return services.access_log_purge()

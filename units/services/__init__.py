@@ -8,6 +8,7 @@ One module per topic; callers use the names below (``from units import services;
 services.unit_create(...)``).
 """
 
+from .access_log import access_log_cutoff, access_log_purge
 from .calendar import calendar_feed_for, calendar_feed_revoke
 from .members import (
     INVITATION_EMAIL_MAX_ATTEMPTS,
@@ -70,6 +71,8 @@ __all__ = [
     "UNIT_EDITABLE",
     "InvitationUnusable",
     "SeriesResult",
+    "access_log_cutoff",
+    "access_log_purge",
     "agenda_item_add",
     "agenda_item_move",
     "agenda_item_remove",
