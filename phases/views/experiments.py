@@ -8,8 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from units.access import Perm, get_unit_access
+from units.access import Accessed, Perm, get_unit_access
 from units.forms import form_errors_from
+from units.models import AccessAction, DataKind
 
 from .. import services
 from ..forms import CommentForm, ExperimentForm
@@ -18,6 +19,15 @@ from ..selectors import experiment_activity, experiments_for
 from ._common import _form_page, _url
 
 EXPERIMENTS_PER_PAGE = 20
+
+
+def _log(access, action, experiments) -> None:
+    """Each experiment is its author's personal data (NEN 7513 access log)."""
+    access.log(
+        action,
+        DataKind.EXPERIMENT,
+        [Accessed(person_id=e.author_id, object_id=e.pk) for e in experiments],
+    )
 
 
 @login_required
@@ -29,6 +39,8 @@ def experiments(request, slug):
         items = items.filter(author=request.user)
     # Two years of a unit is hundreds of experiments: a page at a time, newest first.
     page = Paginator(items, EXPERIMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    _log(access, AccessAction.VIEWED, page.object_list)
     return render(
         request,
         "phases/experiments.html",
@@ -50,6 +62,7 @@ def experiment_detail(request, slug, pk):
     access = get_unit_access(request.user, slug, Perm.VIEW)
     experiment = _visible_experiment(access, request.user, pk)
     comments = experiment.comments.select_related("author")
+    _log(access, AccessAction.VIEWED, [experiment])
     return render(
         request,
         "phases/experiment_detail.html",
@@ -74,16 +87,20 @@ def experiment_edit(request, slug, pk=None):
         if experiment.author_id != request.user.pk:
             raise PermissionDenied
     form = ExperimentForm(request.POST or None, instance=experiment, unit=access.unit)
+    if experiment and request.method == "GET":
+        _log(access, AccessAction.VIEWED, [experiment])
     if request.method == "POST" and form.is_valid():
         try:
             if experiment:
                 experiment = services.experiment_update(
                     experiment=experiment, actor=request.user, **form.cleaned_data
                 )
+                _log(access, AccessAction.CHANGED, [experiment])
             else:
                 experiment = services.experiment_create(
                     unit=access.unit, author=request.user, **form.cleaned_data
                 )
+                _log(access, AccessAction.CREATED, [experiment])
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
@@ -103,7 +120,9 @@ def experiment_edit(request, slug, pk=None):
 def experiment_delete(request, slug, pk):
     access = get_unit_access(request.user, slug, Perm.CONTRIBUTE)
     experiment = _visible_experiment(access, request.user, pk)
+    deleted = Accessed(person_id=experiment.author_id, object_id=experiment.pk)
     services.experiment_delete(experiment=experiment, actor=request.user)
+    access.log(AccessAction.DELETED, DataKind.EXPERIMENT, [deleted])
     messages.success(request, _("The experiment is deleted."))
     return redirect(_url("experiments", access.unit))
 

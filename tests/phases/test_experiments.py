@@ -152,17 +152,17 @@ def test_experiment_list_queries_stay_constant(
     client = client_for(facilitator)
     url = reverse("phases:experiments", args=[unit.slug])
     # session, user, savepoint, unit, membership, the bell's unread count, the page
-    # count, experiments (+ authors, goals, comment counts), release, session save
-    # (savepoint, update, release).
-    with django_assert_num_queries(12):
+    # count, experiments (+ authors, goals, comment counts), the access log (one
+    # INSERT for the whole page), release, session save (savepoint, update, release).
+    with django_assert_num_queries(13):
         client.get(url)
     grow(30)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         page = client.get(url).content.decode()
     # One page of 20, and the way to the rest.
     assert page.count("1 response") == 20
     assert "Page 1 of 2" in page and 'href="?page=2"' in page
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         rest = client.get(url + "?page=2").content.decode()
     assert rest.count("1 response") == 11
 
@@ -182,14 +182,14 @@ def test_experiment_detail_queries_stay_constant(
     client = client_for(facilitator)
     url = reverse("phases:experiment_detail", args=[unit.slug, experiment.pk])
     # session, user, unit, membership, experiment (+ author, goal), comments (+ authors),
-    # the session save and the request's savepoints.
-    with django_assert_num_queries(12):
+    # the access log entry (one INSERT), the session save and the request's savepoints.
+    with django_assert_num_queries(13):
         client.get(url)
     for _i in range(10):
         ExperimentCommentFactory(experiment=experiment, author=MembershipFactory(unit=unit).user)
     # session, user, unit, membership, experiment (+ author, goal), comments (+ authors),
-    # the session save and the request's savepoints.
-    with django_assert_num_queries(12):
+    # the access log entry (one INSERT), the session save and the request's savepoints.
+    with django_assert_num_queries(13):
         client.get(url)
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
-from ..access import Perm, get_unit_access
+from ..access import Accessed, Perm, get_unit_access
 from ..forms import (
     AcceptInvitationForm,
     EndMembershipForm,
@@ -20,7 +20,7 @@ from ..forms import (
     RoleForm,
     form_errors_from,
 )
-from ..models import Invitation, Membership
+from ..models import AccessAction, DataKind, Invitation, Membership
 
 
 def _error_text(error: ValidationError) -> str:
@@ -38,6 +38,16 @@ def members(request, slug):
         "memberships": current,
         "composition": selectors.composition_of(current),
     }
+    # The page shows each member's motivation and expectations, where they wrote any.
+    access.log(
+        AccessAction.VIEWED,
+        DataKind.MOTIVATION,
+        [
+            Accessed(person_id=m.user_id, object_id=m.pk)
+            for m in current
+            if m.motivation or m.expectations
+        ],
+    )
     if access.can(Perm.MANAGE_UNIT):
         for m in current:
             name = m.user.get_full_name()
