@@ -13,8 +13,12 @@ from datetime import date, time, timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from .access import acting_role
 from .models import (
+    AccessAction,
+    AccessLog,
     AgendaItem,
+    DataKind,
     Attendance,
     Membership,
     Organisation,
@@ -183,6 +187,7 @@ def seed(demo: Demo) -> None:
                 defaults={"role": role, "joined_on": start},
             )
     seed_sessions(demo)
+    seed_access_log(demo)
 
 
 # --- Sessions ------------------------------------------------------------------------
@@ -320,3 +325,50 @@ def seed_sessions(demo: Demo) -> None:
                 if m.joined_on <= start.date()
             )
         demo.log.append(f"sessions {slug}: {len(starts)}")
+
+
+# --- The access log ------------------------------------------------------------------
+
+# How many of each unit's last sessions have their attendance in the demo's access log.
+ACCESS_LOG_SESSIONS = 4
+
+
+def seed_access_log(demo: Demo) -> None:
+    """What the log would hold had the last sessions been run in the application: the
+    facilitator recorded the attendance after the session and looked at it again a few
+    days later; the researcher opened the session page the week after."""
+    if AccessLog.objects.exists():
+        return
+    now = timezone.now()
+    entries = []
+    for unit in demo.units.values():
+        staff = {
+            m.role: m
+            for m in Membership.objects.current()
+            .filter(unit=unit, role__in=[Role.FACILITATOR, Role.RESEARCHER])
+            .select_related("user")
+        }
+        sessions = unit.sessions.filter(starts_at__lt=now).order_by("-starts_at")
+        for session in sessions[:ACCESS_LOG_SESSIONS]:
+            for attendance in session.attendances.all():
+                for membership, action, after in (
+                    (staff.get(Role.FACILITATOR), AccessAction.CREATED, timedelta(hours=2)),
+                    (staff.get(Role.FACILITATOR), AccessAction.VIEWED, timedelta(days=3)),
+                    (staff.get(Role.RESEARCHER), AccessAction.VIEWED, timedelta(days=7)),
+                ):
+                    if membership is None or membership.user_id == attendance.user_id:
+                        continue
+                    entries.append(
+                        AccessLog(
+                            at=min(session.starts_at + after, now),
+                            user=membership.user,
+                            role=acting_role(membership.user, membership),
+                            unit=unit,
+                            person_id=attendance.user_id,
+                            kind=DataKind.ATTENDANCE,
+                            object_id=attendance.pk,
+                            action=action,
+                        )
+                    )
+    AccessLog.objects.bulk_create(entries)
+    demo.log.append(f"access log: {len(entries)} entries")

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext, pgettext
 
 from . import registry
 from .access import Perm, perms_for_role
-from .models import Attendance, Invitation, Membership, Role, Rsvp, Session, Unit
+from .models import AccessLog, Attendance, Invitation, Membership, Role, Rsvp, Session, Unit
 from .services import group_warnings
 
 # The attention rules look at the last RECENT_SESSIONS sessions with attendance
@@ -321,3 +321,8 @@ def invitations_pending(unit) -> list[Invitation]:
         .select_related("invited_by")
         .order_by("-created_at")
     )
+
+
+def access_log_about(person):
+    """Who looked at or changed ``person``'s data, newest first (their own page)."""
+    return AccessLog.objects.about(person)
