@@ -225,7 +225,10 @@ PRIVACY_RETENTION = env.str("PRIVACY_RETENTION", default="")
 # daily. The database never lets an entry of the last year go, so at least 1.
 ACCESS_LOG_RETENTION_YEARS = env.int("ACCESS_LOG_RETENTION_YEARS", default=5)
 if ACCESS_LOG_RETENTION_YEARS < 1:
-    raise ImproperlyConfigured("ACCESS_LOG_RETENTION_YEARS must be 1 or more.")
+    raise ImproperlyConfigured(
+        f"ACCESS_LOG_RETENTION_YEARS is {ACCESS_LOG_RETENTION_YEARS}; set it to 1 or more "
+        "(the database never lets an access log entry of the last year go)."
+    )
 
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -119,8 +119,11 @@ class Accessed:
 
 def acting_role(user, membership: Membership | None) -> str:
     """Administrators act as administrators (their access comes from the account)."""
-    if user.is_staff or membership is None:
+    if user.is_staff:
         return ADMINISTRATOR
+    if membership is None:
+        # Only someone with standing in the unit reaches its data: a bug, not a log line.
+        raise PermissionDenied("Access to a unit's data without a role in it.")
     return membership.role
 
 
