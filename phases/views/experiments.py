@@ -22,7 +22,8 @@ EXPERIMENTS_PER_PAGE = 20
 
 
 def _log(access, action, experiments) -> None:
-    """Each experiment is its author's personal data (NEN 7513 access log)."""
+    """Each experiment is its author's personal data (NEN 7513 access log). On a GET
+    too: logging the access is the one write a GET makes, a single INSERT."""
     access.log(
         action,
         DataKind.EXPERIMENT,
