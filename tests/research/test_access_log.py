@@ -49,3 +49,28 @@ def test_coding_a_members_experiment_logs_that_it_was_read(unit, researcher, mem
     assert list(AccessLog.objects.values_list("user", "person", "kind", "object_id")) == [
         (researcher.pk, member.pk, DataKind.EXPERIMENT, experiment.pk)
     ]
+
+
+def test_an_import_preview_logs_the_respondent_codes_it_shows(unit, researcher, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from research.models import ImportBatch
+    from research.services.import_batches import import_batch_process, import_batch_upload
+
+    measure = make_measure(unit)
+    add_values(unit, measure, "baseline", {"R1": 3})
+    batch = import_batch_upload(
+        unit=unit,
+        upload=SimpleUploadedFile("d.csv", b"respondent,lonely\nR1,4\nR2,5\n"),
+        wave=next(w for w in unit.waves.all() if w.code == "baseline"),
+        actor=researcher,
+    )
+    import_batch_process(batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.PREVIEWED
+
+    client_for(researcher).get(reverse("research:import_batch", args=[unit.slug, batch.pk]))
+
+    assert sorted(AccessLog.objects.values_list("user", "respondent", "kind", "action")) == [
+        (researcher.pk, code, DataKind.RESEARCH_DATA, AccessAction.VIEWED) for code in ("R1", "R2")
+    ]
