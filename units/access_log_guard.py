@@ -48,7 +48,9 @@ DECLARE
 BEGIN
     IF TG_OP = 'DELETE'
         AND purge_before IS NOT NULL
-        AND purge_before <= now() - interval '1 year'
+        -- The clock, not now() (the transaction's start): a purge with a retention of
+        -- exactly one year computes its cutoff after its transaction began.
+        AND purge_before <= clock_timestamp() - interval '1 year'
         AND OLD.at < purge_before
     THEN
         RETURN OLD;
@@ -75,8 +77,8 @@ SQLITE_NO_DELETE = f"""
 CREATE TRIGGER {TABLE}_no_delete BEFORE DELETE ON {TABLE}
 WHEN NOT (
     {SQLITE_FUNCTION}() IS NOT NULL
-    AND {SQLITE_FUNCTION}() <= strftime('%Y-%m-%d %H:%M:%f', 'now', '-1 year')
-    AND OLD.at < {SQLITE_FUNCTION}()
+    AND julianday({SQLITE_FUNCTION}()) <= julianday('now', '-1 year')
+    AND julianday(OLD.at) < julianday({SQLITE_FUNCTION}())
 )
 BEGIN
     SELECT RAISE(ABORT, 'The access log is append-only: DELETE refused.');

@@ -96,6 +96,16 @@ def test_purge_removes_only_entries_older_than_the_retention(settings):
 
 
 @pytest.mark.django_db
+def test_the_shortest_retention_purges_too(settings):
+    """One year, the least the database allows, with the cutoff computed just now."""
+    settings.ACCESS_LOG_RETENTION_YEARS = 1
+    _entry(at=timezone.now() - timedelta(days=370))
+    kept = _entry(at=timezone.now() - timedelta(days=360))
+    assert access_log_purge() == 1
+    assert list(AccessLog.objects.values_list("pk", flat=True)) == [kept.pk]
+
+
+@pytest.mark.django_db
 def test_the_purge_task_uses_the_retention_setting(settings):
     from units.tasks import purge_access_log
 

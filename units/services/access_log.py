@@ -11,8 +11,11 @@ from ..models import AccessLog
 
 
 def access_log_cutoff(now: datetime | None = None) -> datetime:
-    """Entries from before this moment are past the retention (ACCESS_LOG_RETENTION_YEARS)."""
-    now = now or timezone.now()
+    """Entries from before this moment are past the retention (ACCESS_LOG_RETENTION_YEARS).
+
+    Whole seconds: SQLite's clock, which the database's guard compares against, counts
+    milliseconds, and a cutoff a fraction later than it would be refused."""
+    now = (now or timezone.now()).replace(microsecond=0)
     years = settings.ACCESS_LOG_RETENTION_YEARS
     try:
         return now.replace(year=now.year - years)
