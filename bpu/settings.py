@@ -288,6 +288,14 @@ PRIVACY_RETENTION_WARNING_WEEKS = env.int("PRIVACY_RETENTION_WARNING_WEEKS", def
 PRIVACY_ERASURE_KEEPS_RESEARCH_PASSAGES = env.bool(
     "PRIVACY_ERASURE_KEEPS_RESEARCH_PASSAGES", default=False
 )
+# The access log (NEN 7513, units.AccessLog) is kept this many years, then purged
+# daily. The database never lets an entry of the last year go, so at least 1.
+ACCESS_LOG_RETENTION_YEARS = env.int("ACCESS_LOG_RETENTION_YEARS", default=5)
+if ACCESS_LOG_RETENTION_YEARS < 1:
+    raise ImproperlyConfigured(
+        f"ACCESS_LOG_RETENTION_YEARS is {ACCESS_LOG_RETENTION_YEARS}; set it to 1 or more "
+        "(the database never lets an access log entry of the last year go)."
+    )
 
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -407,6 +415,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.monitor_weekly",
         "schedule": 6 * 60 * 60,
     },
+    # Access log entries past ACCESS_LOG_RETENTION_YEARS; the only deletion the log allows.
+    "units-purge-access-log": {"task": "units.purge_access_log", "schedule": 24 * 60 * 60},
 }
 
 # Reports: a queued request is re-sent after this many minutes; a render gives

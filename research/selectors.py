@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from .importing.data import ReadSummary
 from .importing.problems import Problem, Problems
-from .models import CodedFragment, ImportBatch, Measure, Theme, Wave
+from .models import CodedFragment, ImportBatch, Measure, Observation, Theme, Wave
 from .sources import SOURCE_KINDS, Source, SourceKind, kind_for_model, source_title
 
 # --- Waves and measures -----------------------------------------------------------
@@ -225,3 +225,13 @@ def fragments_for_export(unit) -> list[CodedFragment]:
         .order_by("content_type_id", "object_id", "source_field", "start", "id")
     )
     return attach_sources(fragments, unit)
+
+
+def respondents_of(unit) -> list[str]:
+    """The respondent codes with data in ``unit``, sorted (whose data an export holds)."""
+    return list(
+        Observation.objects.filter(unit=unit)
+        .order_by("respondent")
+        .values_list("respondent", flat=True)
+        .distinct()
+    )

@@ -195,6 +195,8 @@ EXPECTED: dict[str, Url] = {
     ),
     "units:session_ics": Url(Perm.VIEW, Perm.VIEW, unit_kwargs(pk=lambda w: w.session.pk)),
     "units:calendar": Url(LOGIN, LOGIN),
+    # Their own access log entries only (who looked at their data).
+    "units:access_log_mine": Url(LOGIN, NOT_ALLOWED),
     "units:calendar_revoke": Url(NOT_ALLOWED, LOGIN),
     "units:calendar_feed": Url(PUBLIC, PUBLIC, lambda w: {"token": w.calendar_feed.token}),
     # notifications: a person's own (the professional's notification: nobody else's)

@@ -108,6 +108,24 @@ def test_a_negative_proxy_count_stops_the_start():
     )
 
 
+def test_an_access_log_retention_under_a_year_stops_the_start():
+    returncode, _values, stderr = _start(
+        {"ACCESS_LOG_RETENTION_YEARS": "0"}, "ACCESS_LOG_RETENTION_YEARS"
+    )
+    assert returncode == 1
+    assert _error(stderr) == (
+        "django.core.exceptions.ImproperlyConfigured: ACCESS_LOG_RETENTION_YEARS is 0; set it "
+        "to 1 or more (the database never lets an access log entry of the last year go)."
+    )
+
+
+def test_the_access_log_retention_comes_from_the_environment():
+    returncode, values, _stderr = _start(
+        {"ACCESS_LOG_RETENTION_YEARS": "7"}, "ACCESS_LOG_RETENTION_YEARS"
+    )
+    assert (returncode, values) == (0, {"ACCESS_LOG_RETENTION_YEARS": 7})
+
+
 def test_a_short_healthz_token_stops_the_start():
     returncode, _values, stderr = _start({"HEALTHZ_TOKEN": "short"}, "HEALTHZ_TOKEN")
     assert returncode == 1

@@ -5,8 +5,14 @@ This is the one place the rules live. Views ask for a unit through
 ``get_programme_for_user``); templates look at ``access.perms``. Someone who is
 not a member gets the same 404 as for a unit that does not exist; a member who
 lacks the permission gets a 403.
+
+It is also where access to a person's data is logged (NEN 7513): a view or
+selector that shows or changes someone's experiments, attendance, motivation,
+consent or research data says so through ``UnitAccess.log`` (or ``log_access``
+outside a unit), and the log row is written here, never by the view.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -14,7 +20,17 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from .models import Membership, Organisation, Programme, Role, Unit
+from .models import (
+    ADMINISTRATOR,
+    AccessAction,
+    AccessLog,
+    DataKind,
+    Membership,
+    Organisation,
+    Programme,
+    Role,
+    Unit,
+)
 
 
 class Perm(StrEnum):
@@ -79,6 +95,72 @@ class UnitAccess:
     @property
     def is_admin(self) -> bool:
         return bool(self.user.is_staff)
+
+    @property
+    def acting_role(self) -> str:
+        """The role this access is used in, as the access log records it."""
+        return acting_role(self.user, self.membership)
+
+    def log(self, action: AccessAction, kind: DataKind, accessed: Iterable["Accessed"]) -> int:
+        """Record that this person ``action``-ed the ``kind`` data of each of ``accessed``.
+
+        Called on GET too: logging a view is the one write a GET may make, and it is
+        a single INSERT for a whole page of rows (a list logs its rows at once).
+        """
+        return log_access(
+            user=self.user,
+            role=self.acting_role,
+            unit=self.unit,
+            action=action,
+            kind=kind,
+            accessed=accessed,
+        )
+
+
+@dataclass(frozen=True)
+class Accessed:
+    """Whose data was shown or changed: a person, a respondent code, or both, and which row."""
+
+    person_id: int | None = None
+    object_id: int | None = None
+    respondent: str = ""
+
+
+def acting_role(user, membership: Membership | None) -> str:
+    """Administrators act as administrators (their access comes from the account)."""
+    if user.is_staff:
+        return ADMINISTRATOR
+    if membership is None:
+        # Only someone with standing in the unit reaches its data: a bug, not a log line.
+        raise PermissionDenied("Access to a unit's data without a role in it.")
+    return membership.role
+
+
+def log_access(
+    *, user, role: str, unit: Unit | None, action: AccessAction, kind: DataKind, accessed
+) -> int:
+    """Write the access log entries for ``accessed`` in one INSERT; how many were written.
+
+    Not logged: a person seeing or changing their own data (``person_id`` is theirs
+    and no respondent code is involved) - nothing of theirs went to anyone else.
+    """
+    rows = [
+        AccessLog(
+            user=user,
+            role=role,
+            unit=unit,
+            person_id=item.person_id,
+            respondent=item.respondent,
+            kind=kind,
+            object_id=item.object_id,
+            action=action,
+        )
+        for item in accessed
+        if item.respondent or (item.person_id is not None and item.person_id != user.pk)
+    ]
+    if rows:
+        AccessLog.objects.bulk_create(rows)
+    return len(rows)
 
 
 def perms_for(user, membership: Membership | None) -> frozenset[Perm]:

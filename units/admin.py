@@ -1,13 +1,23 @@
+import csv
+
 from django.contrib import admin
 from django.db import models
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .access import Accessed, log_access
 from .models import (
+    ADMINISTRATOR,
+    AccessAction,
+    AccessLog,
     AgendaItem,
     Attendance,
     CalendarFeed,
     ConsentRecord,
     ConsentText,
+    DataKind,
     Invitation,
     Membership,
     Organisation,
@@ -184,3 +194,100 @@ class ConsentRecordAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+def _csv_cell(value) -> str:
+    """Text that a spreadsheet would run as a formula is kept as text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Searchable and exportable, never changed: the log is append-only (NEN 7513)."""
+
+    list_display = ["at", "user", "role", "unit", "person", "respondent", "kind", "action"]
+    list_filter = [
+        "action",
+        "kind",
+        "role",
+        "at",
+        ("unit", admin.RelatedOnlyFieldListFilter),
+        ("person", admin.RelatedOnlyFieldListFilter),
+        ("user", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = [
+        "person__email",
+        "person__full_name",
+        "user__email",
+        "user__full_name",
+        "respondent",
+    ]
+    date_hierarchy = "at"
+    list_select_related = ["user", "unit", "person"]
+    # Counting a log of years on every page would be the slowest query of the admin.
+    show_full_result_count = False
+    actions = ["export_csv"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Export the selected entries as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        entries = list(queryset.select_related("user", "unit", "person").order_by("at", "pk"))
+        # The export is itself an access: one entry per person (or respondent code) in it.
+        whose = {(e.person_id, e.respondent) for e in entries}
+        log_access(
+            user=request.user,
+            role=ADMINISTRATOR,
+            unit=None,
+            action=AccessAction.EXPORTED,
+            kind=DataKind.ACCESS_LOG,
+            accessed=[Accessed(person_id=p, respondent=r) for p, r in sorted(whose, key=str)],
+        )
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="access-log-{stamp}.csv"'
+        response.write("\ufeff")  # so that Excel reads UTF-8
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                "at",
+                "user_id",
+                "user",
+                "role",
+                "unit",
+                "person_id",
+                "person",
+                "respondent",
+                "kind",
+                "object_id",
+                "action",
+            ]
+        )
+        for e in entries:
+            writer.writerow(
+                [
+                    _csv_cell(value)
+                    for value in (
+                        e.at.isoformat(),
+                        e.user_id,
+                        e.user.get_full_name(),
+                        e.role,
+                        e.unit.slug if e.unit else "",
+                        e.person_id or "",
+                        e.person.get_full_name() if e.person else "",
+                        e.respondent,
+                        e.kind,
+                        e.object_id or "",
+                        e.action,
+                    )
+                ]
+            )
+        return response

@@ -8,9 +8,15 @@ class UnitsConfig(AppConfig):
 
     def ready(self):
         # units' own part of the registries the apps above fill in (units/registry.py).
+        from django.db.backends.signals import connection_created
+
         from accounts.second_factor import register_second_factor_rule
 
-        from . import demo, registry, selectors, work
+        from . import access_log_guard, demo, registry, selectors, work
+
+        connection_created.connect(
+            access_log_guard.register_sqlite_function, dispatch_uid="access_log_sqlite_function"
+        )
 
         registry.register_tab(
             key="overview", label=_("Overview"), url_name="units:detail", order=10

@@ -14,13 +14,17 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from .access import acting_role
 from .consent import DEFAULT_TEXT_EN, DEFAULT_TEXT_NL
 from .files import demo_png
 from .models import (
+    AccessAction,
+    AccessLog,
     AgendaItem,
     Attendance,
     ConsentRecord,
     ConsentText,
+    DataKind,
     Invitation,
     Membership,
     Organisation,
@@ -191,6 +195,7 @@ def seed(demo: Demo) -> None:
     seed_sessions(demo)
     seed_invitations(demo)
     seed_consent(demo)
+    seed_access_log(demo)
 
 
 # People invited to the Utrecht unit: the professional from the neighbourhood team
@@ -433,3 +438,50 @@ def seed_consent(demo: Demo) -> None:
                     recorded_by=m.user,
                 )
         demo.log.append(f"consent {slug}: version 1")
+
+
+# --- The access log ------------------------------------------------------------------
+
+# How many of each unit's last sessions have their attendance in the demo's access log.
+ACCESS_LOG_SESSIONS = 4
+
+
+def seed_access_log(demo: Demo) -> None:
+    """What the log would hold had the last sessions been run in the application: the
+    facilitator recorded the attendance after the session and looked at it again a few
+    days later; the researcher opened the session page the week after."""
+    if AccessLog.objects.exists():
+        return
+    now = timezone.now()
+    entries = []
+    for unit in demo.units.values():
+        staff = {
+            m.role: m
+            for m in Membership.objects.current()
+            .filter(unit=unit, role__in=[Role.FACILITATOR, Role.RESEARCHER])
+            .select_related("user")
+        }
+        sessions = unit.sessions.filter(starts_at__lt=now).order_by("-starts_at")
+        for session in sessions[:ACCESS_LOG_SESSIONS]:
+            for attendance in session.attendances.all():
+                for membership, action, after in (
+                    (staff.get(Role.FACILITATOR), AccessAction.CREATED, timedelta(hours=2)),
+                    (staff.get(Role.FACILITATOR), AccessAction.VIEWED, timedelta(days=3)),
+                    (staff.get(Role.RESEARCHER), AccessAction.VIEWED, timedelta(days=7)),
+                ):
+                    if membership is None or membership.user_id == attendance.user_id:
+                        continue
+                    entries.append(
+                        AccessLog(
+                            at=min(session.starts_at + after, now),
+                            user=membership.user,
+                            role=acting_role(membership.user, membership),
+                            unit=unit,
+                            person_id=attendance.user_id,
+                            kind=DataKind.ATTENDANCE,
+                            object_id=attendance.pk,
+                            action=action,
+                        )
+                    )
+    AccessLog.objects.bulk_create(entries)
+    demo.log.append(f"access log: {len(entries)} entries")

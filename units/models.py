@@ -635,3 +635,99 @@ class FacilitatorNote(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+class AccessAction(models.TextChoices):
+    VIEWED = "viewed", _("Viewed")
+    CREATED = "created", _("Created")
+    CHANGED = "changed", _("Changed")
+    DELETED = "deleted", _("Deleted")
+    EXPORTED = "exported", _("Exported")
+
+
+class DataKind(models.TextChoices):
+    """The kinds of a person's data whose every view and change is logged (NEN 7513)."""
+
+    EXPERIMENT = "experiment", _("Practice experiment")
+    ATTENDANCE = "attendance", _("Attendance")
+    MOTIVATION = "motivation", _("Motivation and expectations")
+    CONSENT = "consent", _("Consent")
+    RESEARCH_DATA = "research_data", _("Research data")
+    ACCESS_LOG = "access_log", _("Access log")
+
+
+# The role someone acted in: their role in the unit, or administrator (whose
+# access comes from the account, not from a membership).
+ADMINISTRATOR = "administrator"
+ACCESS_ROLES = [*Role.choices, (ADMINISTRATOR, _("Administrator"))]
+
+
+class AccessLogQuerySet(models.QuerySet):
+    def about(self, person):
+        """What others did with ``person``'s data, newest first."""
+        return (
+            self.filter(person=person)
+            .exclude(user=person)
+            .select_related("user", "unit")
+            .order_by("-at", "-pk")
+        )
+
+    def older_than(self, cutoff):
+        return self.filter(at__lt=cutoff)
+
+
+class AccessLog(models.Model):
+    """One view or change of a person's data: who, when, in which role, whose, what.
+
+    Append-only: the database refuses UPDATE and DELETE (triggers made by
+    migration 0010, see units/access_log_guard.py); only the purge of entries
+    older than ACCESS_LOG_RETENTION_YEARS may delete. Rows are written by
+    ``UnitAccess.log`` (units/access.py), never by hand. The foreign keys protect:
+    a person or unit named in the log is anonymised, not deleted.
+    """
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.PROTECT,
+        related_name="access_log_entries",
+    )
+    role = models.CharField(_("in the role of"), max_length=20, choices=ACCESS_ROLES)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("whose data"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="access_log_about",
+    )
+    respondent = models.CharField(_("respondent code"), max_length=64, blank=True)
+    kind = models.CharField(_("kind of data"), max_length=20, choices=DataKind.choices)
+    object_id = models.PositiveBigIntegerField(_("object id"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["person", "-at"], name="accesslog_person_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | ~Q(respondent=""),
+                name="accesslog_names_whose_data",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.kind}"

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext, pgettext
 
 from . import registry
 from .access import Perm, perms_for_role
-from .models import Attendance, Invitation, Membership, Role, Rsvp, Session, Unit
+from .models import AccessLog, Attendance, Invitation, Membership, Role, Rsvp, Session, Unit
 from .services import group_warnings
 
 # The attention rules look at the last RECENT_SESSIONS sessions with attendance
@@ -330,3 +330,8 @@ def is_researcher(user) -> bool:
     """Whether the person is a researcher in a unit now (one query): a second factor
     rule (accounts.second_factor), since researchers hold the units' research data."""
     return Membership.objects.current().filter(user=user, role=Role.RESEARCHER).exists()
+
+
+def access_log_about(person):
+    """Who looked at or changed ``person``'s data, newest first (their own page)."""
+    return AccessLog.objects.about(person)

@@ -27,3 +27,9 @@ def apply_retention() -> dict:
     """Run by beat daily: warn before, and purge after, each unit's retention period."""
     run = services.retention_apply()
     return {"warned": run.warned, "purged": run.purged}
+
+
+@shared_task(name="units.purge_access_log")
+def purge_access_log() -> int:
+    """Run by beat once a day: access log entries older than the retention go."""
+    return services.access_log_purge()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, consent, members, notes, rsvp, sessions, units
+from .views import access_log, calendar, consent, members, notes, rsvp, sessions, units
 
 app_name = "units"
 
@@ -59,6 +59,8 @@ urlpatterns = [
     path(session + "agenda/<int:item_pk>/remove/", sessions.agenda_remove, name="agenda_remove"),
     path(session + "agenda/<int:item_pk>/move/", sessions.agenda_move, name="agenda_move"),
     path(session + "session.ics", sessions.session_ics, name="session_ics"),
+    # Who looked at my data (the access log, NEN 7513)
+    path("my-data/access-log/", access_log.access_log_mine, name="access_log_mine"),
     # Calendar
     path("calendar/", calendar.calendar_page, name="calendar"),
     path("calendar/revoke/", calendar.calendar_revoke, name="calendar_revoke"),

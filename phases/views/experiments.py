@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bpu.downloads import private_download
-from units.access import Perm, get_unit_access
+from units.access import Accessed, Perm, get_unit_access
 from units.forms import AttachmentForm, form_errors_from
+from units.models import AccessAction, DataKind
 from units.pagination import query_without_page
 
 from .. import services
@@ -22,6 +23,16 @@ from ._common import _form_page, _url
 
 EXPERIMENTS_PER_PAGE = 20
 COMMENTS_PER_PAGE = 20
+
+
+def _log(access, action, experiments) -> None:
+    """Each experiment is its author's personal data (NEN 7513 access log). On a GET
+    too: logging the access is the one write a GET makes, a single INSERT."""
+    access.log(
+        action,
+        DataKind.EXPERIMENT,
+        [Accessed(person_id=e.author_id, object_id=e.pk) for e in experiments],
+    )
 
 
 @login_required
@@ -35,6 +46,8 @@ def experiments(request, slug):
     items = search.filter(items)
     # Two years of a unit is hundreds of experiments: a page at a time, newest first.
     page = Paginator(items, EXPERIMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    _log(access, AccessAction.VIEWED, page.object_list)
     return render(
         request,
         "phases/experiments.html",
@@ -69,6 +82,7 @@ def experiment_detail(request, slug, pk):
         COMMENTS_PER_PAGE,
     ).get_page(request.GET.get("page"))
     is_author = experiment.author_id == request.user.pk
+    _log(access, AccessAction.VIEWED, [experiment])
     return render(
         request,
         "phases/experiment_detail.html",
@@ -95,16 +109,20 @@ def experiment_edit(request, slug, pk=None):
         if experiment.author_id != request.user.pk:
             raise PermissionDenied
     form = ExperimentForm(request.POST or None, instance=experiment, unit=access.unit)
+    if experiment and request.method == "GET":
+        _log(access, AccessAction.VIEWED, [experiment])
     if request.method == "POST" and form.is_valid():
         try:
             if experiment:
                 experiment = services.experiment_update(
                     experiment=experiment, actor=request.user, **form.cleaned_data
                 )
+                _log(access, AccessAction.CHANGED, [experiment])
             else:
                 experiment = services.experiment_create(
                     unit=access.unit, author=request.user, **form.cleaned_data
                 )
+                _log(access, AccessAction.CREATED, [experiment])
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
@@ -124,7 +142,9 @@ def experiment_edit(request, slug, pk=None):
 def experiment_delete(request, slug, pk):
     access = get_unit_access(request.user, slug, Perm.CONTRIBUTE)
     experiment = _visible_experiment(access, request.user, pk)
+    deleted = Accessed(person_id=experiment.author_id, object_id=experiment.pk)
     services.experiment_delete(experiment=experiment, actor=request.user)
+    access.log(AccessAction.DELETED, DataKind.EXPERIMENT, [deleted])
     messages.success(request, _("The experiment is deleted."))
     return redirect(_url("experiments", access.unit))
 

@@ -13,8 +13,9 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from bpu.downloads import private_download
-from units.access import Perm, get_unit_access
+from units.access import Accessed, Perm, get_unit_access
 from units.forms import form_errors_from
+from units.models import AccessAction, DataKind
 
 from .. import selectors
 from ..coding_forms import CodingForm, MaterialForm
@@ -117,6 +118,13 @@ def code_source(request, slug, kind, pk, field):
             messages.success(request, gettext("The passage was coded."))
             return redirect(source.coding_url())
     fragments = list(selectors.fragments_of(source))
+    if source.kind.key == "experiment":
+        # A member's shared experiment, read by the unit's researchers.
+        access.log(
+            AccessAction.VIEWED,
+            DataKind.EXPERIMENT,
+            [Accessed(person_id=source.obj.author_id, object_id=source.obj.pk)],
+        )
     return render(
         request,
         "research/code_source.html",

@@ -9,9 +9,11 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET
 
 from bpu.downloads import private_download
-from units.access import Perm, get_unit_access
+from units.access import Accessed, Perm, get_unit_access
+from units.models import AccessAction, DataKind
 
 from .. import exporting
+from ..selectors import respondents_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -27,6 +29,12 @@ def export(request, slug):
     unit = access.unit
     shape = exporting.WIDE if request.GET.get("shape") == exporting.WIDE else exporting.LONG
     name = f"{unit.slug}-data-{shape}-{timezone.localdate().isoformat()}"
+    # Every respondent's data leaves the application: one entry each, one INSERT.
+    access.log(
+        AccessAction.EXPORTED,
+        DataKind.RESEARCH_DATA,
+        [Accessed(respondent=code) for code in respondents_of(unit)],
+    )
     if request.GET.get("format") == "sav":
         buffer = io.BytesIO()
         exporting.write_sav(unit, buffer, yes=gettext("yes"), no=gettext("no"))

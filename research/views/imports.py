@@ -8,7 +8,8 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from units.access import Perm, get_unit_access
+from units.access import Accessed, Perm, get_unit_access
+from units.models import AccessAction, DataKind
 
 from ..forms import ImportForm
 from ..models import ImportBatch, Measure
@@ -19,6 +20,16 @@ from ._common import data_context
 
 def _batch(access, pk) -> ImportBatch:
     return get_object_or_404(ImportBatch.objects.select_related("wave"), unit=access.unit, pk=pk)
+
+
+def _log_preview(access, batch: ImportBatch) -> None:
+    """A checked file's preview shows its first values and some stored values it would
+    replace, each under a respondent code: research data read (one INSERT)."""
+    if batch.status != ImportBatch.Status.PREVIEWED:
+        return
+    shown = [*batch.preview.get("first", []), *batch.sample_changes]
+    codes = sorted({row["respondent"] for row in shown if row.get("respondent")})
+    access.log(AccessAction.VIEWED, DataKind.RESEARCH_DATA, [Accessed(respondent=c) for c in codes])
 
 
 @login_required
@@ -60,6 +71,7 @@ def import_batch(request, slug, pk):
     """One upload: being checked, its preview (confirm here), its problems, or its result."""
     access = get_unit_access(request.user, slug, Perm.MANAGE_RESEARCH)
     state = import_batch_state(_batch(access, pk))
+    _log_preview(access, state.batch)
     return render(
         request, "research/import_batch.html", data_context(access, "import", state=state)
     )
@@ -72,6 +84,7 @@ def import_status(request, slug, pk):
     """The status part of the page above, asked for every two seconds while work goes on."""
     access = get_unit_access(request.user, slug, Perm.MANAGE_RESEARCH)
     state = import_batch_state(_batch(access, pk))
+    _log_preview(access, state.batch)  # asked for again only while the check runs
     return render(
         request, "research/_import_status.html", data_context(access, "import", state=state)
     )

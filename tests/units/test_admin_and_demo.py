@@ -26,6 +26,7 @@ MODELS = [
     "agendaitem",
     "attendance",
     "calendarfeed",
+    "accesslog",
 ]
 
 

@@ -8,6 +8,7 @@ One module per topic; callers use the names below (``from units import services;
 services.unit_create(...)``).
 """
 
+from .access_log import access_log_cutoff, access_log_purge
 from .attachments import session_attachment_add, session_attachment_delete
 from .calendar import calendar_feed_for, calendar_feed_revoke
 from .consent import consent_record, consent_text_publish, membership_set_respondent_code
@@ -86,6 +87,8 @@ __all__ = [
     "session_attachment_delete",
     "InvitationUnusable",
     "SeriesResult",
+    "access_log_cutoff",
+    "access_log_purge",
     "agenda_item_add",
     "agenda_item_move",
     "agenda_item_remove",

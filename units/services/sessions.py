@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import registry
+from ..access import Accessed
 from ..models import (
+    AccessAction,
     AgendaItem,
     Attendance,
     Membership,
@@ -263,8 +265,14 @@ def agenda_item_move(*, item: AgendaItem, up: bool) -> None:
 
 
 @transaction.atomic
-def attendance_record(*, session: Session, statuses: dict[int, str]) -> None:
-    """Record who was present, excused or absent: {user id: status}. Blank removes."""
+def attendance_record(
+    *, session: Session, statuses: dict[int, str]
+) -> dict[AccessAction, list[Accessed]]:
+    """Record who was present, excused or absent: {user id: status}. Blank removes.
+
+    Returns whose attendance was created, changed and deleted (for the access log),
+    as ``{action: [Accessed, ...]}``; unchanged statuses are not in it.
+    """
     allowed = set(
         Membership.objects.current()
         .filter(unit_id=session.unit_id)
@@ -281,7 +289,7 @@ def attendance_record(*, session: Session, statuses: dict[int, str]) -> None:
         record = existing.get(user_id)
         if not status:
             if record:
-                to_delete.append(record.pk)
+                to_delete.append(record)
         elif record is None:
             to_create.append(Attendance(session=session, user_id=user_id, status=status))
         elif record.status != status:
@@ -289,7 +297,16 @@ def attendance_record(*, session: Session, statuses: dict[int, str]) -> None:
             to_update.append(record)
     Attendance.objects.bulk_create(to_create)
     Attendance.objects.bulk_update(to_update, ["status"])
-    Attendance.objects.filter(pk__in=to_delete).delete()
+    Attendance.objects.filter(pk__in=[a.pk for a in to_delete]).delete()
+    return {
+        action: [Accessed(person_id=a.user_id, object_id=a.pk) for a in records]
+        for action, records in (
+            (AccessAction.CREATED, to_create),
+            (AccessAction.CHANGED, to_update),
+            (AccessAction.DELETED, to_delete),
+        )
+        if records
+    }
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from .. import invitation_lists, selectors, services
-from ..access import Perm, get_unit_access
+from ..access import Accessed, Perm, get_unit_access
 from ..consent import current_consent_text
 from ..forms import (
     AcceptInvitationForm,
@@ -24,7 +24,7 @@ from ..forms import (
     form_errors_from,
 )
 from ..invitation_lists import plan_invitations, read_list
-from ..models import Invitation, Membership
+from ..models import AccessAction, DataKind, Invitation, Membership
 
 
 def _error_text(error: ValidationError) -> str:
@@ -42,6 +42,16 @@ def members(request, slug):
         "memberships": current,
         "composition": selectors.composition_of(current),
     }
+    # The page shows each member's motivation and expectations, where they wrote any.
+    access.log(
+        AccessAction.VIEWED,
+        DataKind.MOTIVATION,
+        [
+            Accessed(person_id=m.user_id, object_id=m.pk)
+            for m in current
+            if m.motivation or m.expectations
+        ],
+    )
     if access.can(Perm.MANAGE_UNIT):
         for m in current:
             name = m.user.get_full_name()

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from bpu.downloads import private_download
 
 from .. import calendar, selectors, services
-from ..access import Perm, get_unit_access
+from ..access import Accessed, Perm, get_unit_access
 from ..forms import (
     AgendaItemForm,
     AttachmentForm,
@@ -26,7 +26,7 @@ from ..forms import (
     SessionSeriesForm,
     form_errors_from,
 )
-from ..models import AgendaItem, Rsvp, Session, SessionAttachment
+from ..models import AccessAction, AgendaItem, DataKind, Rsvp, Session, SessionAttachment
 from ..pagination import query_without_page
 
 
@@ -179,6 +179,12 @@ def session_detail(request, slug, pk):
             session.attendances.all(), key=lambda a: a.user.get_full_name().lower()
         ),
     }
+    # Members see the list, facilitators the form filled in with it: both show it.
+    access.log(
+        AccessAction.VIEWED,
+        DataKind.ATTENDANCE,
+        [Accessed(person_id=a.user_id, object_id=a.pk) for a in context["attendances"]],
+    )
     if access.can(Perm.MANAGE_SESSIONS):
         memberships = selectors.current_memberships(access.unit)
         forms = {
@@ -285,10 +291,12 @@ def session_attendance(request, slug, pk):
     form = AttendanceForm(request.POST, memberships=memberships, existing={})
     if form.is_valid():
         try:
-            services.attendance_record(session=session, statuses=form.statuses())
+            changes = services.attendance_record(session=session, statuses=form.statuses())
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
+            for action, accessed in changes.items():
+                access.log(action, DataKind.ATTENDANCE, accessed)
             messages.success(request, _("The attendance has been saved."))
     else:
         messages.error(request, _("Choose present, excused or absent for each member."))
