@@ -265,6 +265,13 @@ def _statistics_part(unit) -> dict:
     return unit_statistics(unit).to_dict()
 
 
+def _text_answers_part(unit) -> dict[str, list[dict]]:
+    """A few answers to each text measure, by respondent code (a pseudonym)."""
+    from research.selectors import text_answer_samples
+
+    return text_answer_samples(unit)
+
+
 def _quote_sources(fragments, members: list[dict]) -> dict[int, dict]:
     """Where each quoted passage comes from: the kind of source, its date and, for a
     practice experiment, its author's role (never a name)."""
@@ -388,6 +395,7 @@ def unit_snapshot(unit, kind: str) -> dict:
         "plan": _plan_part(unit, members),
         "experiments": _experiments_part(unit, members),
         "statistics": _statistics_part(unit),
+        "text_answers": _text_answers_part(unit),
         "qualitative": _qualitative_part(unit, members),
         "narrative": _narrative(unit=unit, kind=kind),
     }
