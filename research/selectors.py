@@ -23,6 +23,15 @@ def unit_waves(unit) -> list[Wave]:
     return list(Wave.objects.filter(unit=unit).in_time())
 
 
+def data_version(unit) -> str:
+    """The version of the unit's research data ("" before anything was written by a
+    service); one primary-key lookup, however many values the unit has."""
+    from .models import DataVersion
+
+    token = DataVersion.objects.filter(unit=unit).values_list("token", flat=True).first()
+    return str(token) if token else ""
+
+
 def unit_measures(unit) -> list[Measure]:
     """The unit's codebook in order."""
     return list(Measure.objects.filter(unit=unit).order_by("order", "code"))

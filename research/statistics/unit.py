@@ -281,12 +281,12 @@ def unit_statistics(unit, *, use_cache: bool = True) -> UnitStatistics:
     """The statistics of every measure of ``unit`` in every wave, in a constant number of queries.
 
     Queries, however many measures, waves and respondents: the waves, the
-    codebook, a version of the data (count, last id and last change of the
-    unit's observations), and - unless that version was computed before and is
-    in the cache - the numbers (one ``values_list`` over the unit's
-    observations) and the text answers. Everything else is numpy. Any change to
-    the data, the codebook or the waves gives a new version, so a cached result
-    is never stale.
+    codebook, the version of the data (one row, ``DataVersion``: every service
+    that writes or deletes values gives it a new token), and - unless that
+    version was computed before and is in the cache - the numbers (one
+    ``values_list`` over the unit's observations) and the text answers.
+    Everything else is numpy. A change to the data (through the services), the
+    codebook or the waves gives a new key, so a cached result is never stale.
     """
     from django.core.cache import cache
 
@@ -308,13 +308,9 @@ def unit_statistics(unit, *, use_cache: bool = True) -> UnitStatistics:
 def _cache_key(unit, waves, measures) -> str:
     import hashlib
 
-    from django.db.models import Count, Max
+    from ..selectors import data_version
 
-    from ..models import Observation
-
-    version = Observation.objects.filter(unit=unit).aggregate(
-        n=Count("id"), last_id=Max("id"), last_change=Max("updated_at")
-    )
+    version = data_version(unit)
     signature = repr(
         (
             unit.pk,
@@ -335,10 +331,10 @@ def _cache_key(unit, waves, measures) -> str:
                 )
                 for m in measures
             ],
-            sorted(version.items()),
+            version,
         )
     )
-    return "research:unit-statistics:v2:" + hashlib.sha256(signature.encode()).hexdigest()
+    return "research:unit-statistics:v3:" + hashlib.sha256(signature.encode()).hexdigest()
 
 
 def _measure_figures(measure, waves, matrix, base_pos):
