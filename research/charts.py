@@ -40,7 +40,7 @@ LINE = 1.25  # line height, in font sizes
 LABEL_LINES = 2
 GAP = 4  # the least room between two texts
 # Cut the y axis to the data when they fill less than this share of the scale.
-CUT_BELOW = 0.4
+CUT_BELOW = 0.25
 INK = "#212529"
 BRAND = "#1d4e5f"
 GRID = "#dee2e6"
@@ -184,7 +184,12 @@ def measure_chart_svg(
     y_min, y_max, cut = _axis_range(measure, lows, highs)
 
     # The ticks first: the widest tick label sets the left margin.
-    step = 0.25 if yesno else _nice_step(y_max - y_min)
+    if yesno:
+        step = 0.25
+    elif measure.is_likert and y_max - y_min <= 10:
+        step = 1.0  # every point of the scale, 1 to 7 as well as 1 to 5
+    else:
+        step = _nice_step(y_max - y_min)
     ticks = []
     tick = math.ceil(y_min / step - 1e-9) * step
     while tick <= y_max + step * 1e-9:

@@ -132,3 +132,10 @@ def test_waves_are_drawn_in_the_order_given_left_to_right():
     root, boxes = _text_boxes(measure_chart_svg(_measure(waves, lambda i: [3, 4]), waves))
     xs = {b[4]: b[0] + (b[2] - b[0]) / 2 for b in boxes}
     assert xs["Pilot"] < xs["Baseline"] < xs["Final"]
+
+
+def test_a_likert_scale_labels_every_point():
+    waves = _waves(["Baseline", "Final"])
+    seven = _measure(waves, lambda i: [4, 5, 5, 6], minimum=1, maximum=7, kind="likert")
+    root, boxes = _text_boxes(measure_chart_svg(seven, waves))
+    assert [b[4] for b in boxes if b[4].isdigit()] == ["1", "2", "3", "4", "5", "6", "7"]
