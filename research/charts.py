@@ -34,8 +34,8 @@ from .templatetags.research_format import num2, pct
 
 MIN_WIDTH, PLOT_HEIGHT = 360, 158
 RIGHT, TOP = 14, 16
-MIN_SLOT = 80  # the narrowest slot a wave gets, in chart units
-LABEL_SIZE, VALUE_SIZE, TICK_SIZE, NOTE_SIZE = 10, 10, 11, 10
+MIN_SLOT = 90  # the narrowest slot a wave gets, in chart units
+LABEL_SIZE, VALUE_SIZE, TICK_SIZE, NOTE_SIZE = 11, 11, 12, 11
 LINE = 1.25  # line height, in font sizes
 LABEL_LINES = 2
 GAP = 4  # the least room between two texts
