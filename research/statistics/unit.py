@@ -290,11 +290,11 @@ def unit_statistics(unit, *, use_cache: bool = True) -> UnitStatistics:
     """
     from django.core.cache import cache
 
-    from ..selectors import unit_measures, unit_waves
+    from ..selectors import data_version, unit_measures, unit_waves
 
     waves = unit_waves(unit)
     measures = unit_measures(unit)
-    key = _cache_key(unit, waves, measures) if use_cache else None
+    key = _cache_key(unit, waves, measures, data_version(unit)) if use_cache else None
     if key is not None:
         cached = cache.get(key)
         if cached is not None:
@@ -305,12 +305,48 @@ def unit_statistics(unit, *, use_cache: bool = True) -> UnitStatistics:
     return stats
 
 
-def _cache_key(unit, waves, measures) -> str:
+def units_statistics(units) -> dict[int, UnitStatistics]:
+    """``unit_statistics`` of several units ({unit pk: statistics}) in a constant number
+    of queries when they are cached: the waves, the codebooks and the data versions of
+    all of them at once, then one read of the cache. A unit whose statistics are not
+    cached (the first view of new data) is computed as ``unit_statistics`` does."""
+    from django.core.cache import cache
+
+    from ..models import DataVersion, Measure, Wave
+
+    units = list(units)
+    if not units:
+        return {}
+    waves: dict[int, list] = {u.pk: [] for u in units}
+    for wave in Wave.objects.filter(unit__in=units).in_time():
+        waves[wave.unit_id].append(wave)
+    measures: dict[int, list] = {u.pk: [] for u in units}
+    for measure in Measure.objects.filter(unit__in=units).order_by("order", "code"):
+        measures[measure.unit_id].append(measure)
+    versions = dict(DataVersion.objects.filter(unit__in=units).values_list("unit_id", "token"))
+    keys = {
+        u.pk: _cache_key(
+            u, waves[u.pk], measures[u.pk], str(versions[u.pk]) if u.pk in versions else ""
+        )
+        for u in units
+    }
+    cached = cache.get_many(list(keys.values()))
+    result, computed = {}, {}
+    for u in units:
+        data = cached.get(keys[u.pk])
+        if data is not None:
+            result[u.pk] = UnitStatistics.from_dict(data)
+        else:
+            result[u.pk] = _compute_statistics(u, waves[u.pk], measures[u.pk])
+            computed[keys[u.pk]] = result[u.pk].to_dict()
+    if computed:
+        cache.set_many(computed, CACHE_SECONDS)
+    return result
+
+
+def _cache_key(unit, waves, measures, version: str) -> str:
     import hashlib
 
-    from ..selectors import data_version
-
-    version = data_version(unit)
     signature = repr(
         (
             unit.pk,
