@@ -65,6 +65,13 @@ def _chart(measure, waves):
     return measure_chart_svg(measure, waves)
 
 
+def _distribution_chart(measure, waves):
+    """A Likert item's answers per point of its scale (the research app's chart)."""
+    from research.charts import likert_distribution_svg
+
+    return likert_distribution_svg(measure, waves)
+
+
 def statistics_view(
     data: dict | None, kind: str, *, charts: bool = True, text_answers: dict | None = None
 ) -> dict | None:
@@ -108,6 +115,7 @@ def statistics_view(
                 "changes": changes,
                 "marked": any(c.ci_excludes_zero for _w, c in changes),
                 "chart": _chart(m, waves) if charts and m.has_data else None,
+                "distribution_chart": _distribution_chart(m, waves) if charts else None,
             }
         )
     return {

@@ -321,3 +321,99 @@ def measure_chart_svg(
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
+
+
+# Shades of the brand colour from light to dark, one per point of a Likert scale.
+_LIGHT, _DARK = (0xE3, 0xEE, 0xF2), (0x1D, 0x4E, 0x5F)
+BAR_HEIGHT, BAR_GAP, SWATCH = 20, 10, 10
+
+
+def _shade(i: int, n: int) -> str:
+    t = i / max(n - 1, 1)
+    r, g, b = (round(lo + (hi - lo) * t) for lo, hi in zip(_LIGHT, _DARK, strict=True))
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def likert_distribution_svg(measure: MeasureStatistics, waves: list[WaveInfo]) -> SafeString | None:
+    """A Likert item as the share of answers on each point of its scale, one bar per
+    wave with answers: what a mean of 3.0 hides (all 3s, or half 1s and half 5s).
+    None when the measure is not a Likert item with data. No two texts overlap."""
+    if not measure.is_likert:
+        return None
+    rows = []
+    for wave in waves:
+        s = measure.for_wave(wave.code)
+        if s is not None and s.n and s.distribution:
+            rows.append((wave, s.distribution, s.distribution_total or s.n))
+    if not rows:
+        return None
+    points = [value for value, _count in rows[0][1]]
+    label_room = 96
+    labels = [wrap_label(w.display_label, label_room, LABEL_SIZE) for w, _d, _n in rows]
+    left = 8 + label_room + GAP
+    width = MIN_WIDTH
+    bar_w = width - left - RIGHT
+    top = TOP
+    legend_y = top + len(rows) * (BAR_HEIGHT + BAR_GAP) + LABEL_SIZE
+
+    title = f"{measure.label} ({measure.code}): " + gettext("answers per point of the scale")
+    summary = "; ".join(
+        f"{wave.display_label}: "
+        + ", ".join(f"{num2(v, 0)}: {pct(c / total, 0)}" for v, c in dist)
+        + f" (n={total})"
+        for wave, dist, total in rows
+    )
+    parts = []
+    for row, ((_wave, dist, total), lines) in enumerate(zip(rows, labels, strict=True)):
+        y = top + row * (BAR_HEIGHT + BAR_GAP)
+        first = y + BAR_HEIGHT / 2 - (len(lines) - 1) * LABEL_SIZE * LINE / 2
+        for line, text in enumerate(lines):
+            parts.append(
+                f'<text x="{left - GAP}" y="{_fmt(first + line * LABEL_SIZE * LINE)}" '
+                f'text-anchor="end" dominant-baseline="middle" font-size="{LABEL_SIZE}" '
+                f'fill="{INK}" {FONT}>{escape(text)}</text>'
+            )
+        x = float(left)
+        for i, (_value, count) in enumerate(dist):
+            seg = bar_w * count / total if total else 0
+            if seg > 0:
+                parts.append(
+                    f'<rect x="{_fmt(x)}" y="{y}" width="{_fmt(seg)}" height="{BAR_HEIGHT}" '
+                    f'fill="{_shade(i, len(points))}" stroke="#ffffff" stroke-width="0.5"/>'
+                )
+                share = pct(count / total, 0)
+                if text_width(share, VALUE_SIZE) + GAP <= seg:
+                    ink = "#ffffff" if i >= len(points) / 2 else INK
+                    parts.append(
+                        f'<text x="{_fmt(x + seg / 2)}" y="{_fmt(y + BAR_HEIGHT / 2)}" '
+                        f'text-anchor="middle" dominant-baseline="middle" '
+                        f'font-size="{VALUE_SIZE}" fill="{ink}" {FONT}>{escape(share)}</text>'
+                    )
+            x += seg
+    # The legend: a swatch and the value of every point, in rows as wide as the bars.
+    x, y = float(left), legend_y
+    for i, value in enumerate(points):
+        label = num2(value, 0)
+        item = SWATCH + 3 + text_width(label, LABEL_SIZE) + 2 * GAP
+        if x > left and x + item > width - RIGHT:
+            x, y = float(left), y + LABEL_SIZE * LINE + 2
+        parts.append(
+            f'<rect x="{_fmt(x)}" y="{_fmt(y)}" width="{SWATCH}" height="{SWATCH}" '
+            f'fill="{_shade(i, len(points))}" stroke="{GRID}" stroke-width="0.5"/>'
+        )
+        parts.append(
+            f'<text x="{_fmt(x + SWATCH + 3)}" y="{_fmt(y + SWATCH / 2)}" '
+            f'dominant-baseline="middle" font-size="{LABEL_SIZE}" fill="{INK}" {FONT}>'
+            f"{escape(label)}</text>"
+        )
+        x += item
+    height = math.ceil(y + SWATCH + 4)
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="100%" preserveAspectRatio="xMidYMid meet" role="img" '
+        f'aria-label="{escape(title)}" class="research-chart research-distribution">'
+        f"<title>{escape(title)}</title><desc>{escape(summary)}</desc>"
+    )
+    parts.insert(0, head)
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

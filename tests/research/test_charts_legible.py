@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import translation
 
-from research.charts import measure_chart_svg, text_width, wrap_label
+from research.charts import likert_distribution_svg, measure_chart_svg, text_width, wrap_label
 from research.statistics import MeasureStatistics, WaveDescriptives, WaveInfo, describe
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -139,3 +139,49 @@ def test_a_likert_scale_labels_every_point():
     seven = _measure(waves, lambda i: [4, 5, 5, 6], minimum=1, maximum=7, kind="likert")
     root, boxes = _text_boxes(measure_chart_svg(seven, waves))
     assert [b[4] for b in boxes if b[4].isdigit()] == ["1", "2", "3", "4", "5", "6", "7"]
+
+
+def _likert(waves, answers_of, minimum=1, maximum=5):
+    from research.statistics import describe_likert
+
+    return MeasureStatistics(
+        code="trust",
+        label="Trust",
+        construct="",
+        kind="likert",
+        higher_is_better=True,
+        respondent="client",
+        minimum=minimum,
+        maximum=maximum,
+        waves=[
+            WaveDescriptives(
+                w.code, describe_likert(answers_of(i), minimum=minimum, maximum=maximum)
+            )
+            for i, w in enumerate(waves)
+        ],
+    )
+
+
+@pytest.mark.parametrize("maximum", [5, 7, 11])
+def test_a_likert_distribution_shows_each_waves_shares_without_overlapping_texts(maximum):
+    waves = _waves(LONG[:5])
+    measure = _likert(waves, lambda i: [1, 1, 2, 3, 3, 3, 3, maximum, maximum, 4], maximum=maximum)
+    root, boxes = _text_boxes(likert_distribution_svg(measure, waves))
+    _x, _y, width, height = (float(v) for v in root.get("viewBox").split())
+    for a, b in itertools.combinations(boxes, 2):
+        assert not _overlaps(a, b), f"{a[4]!r} overlaps {b[4]!r}"
+    for x0, y0, x1, y1, text in boxes:
+        assert x0 >= 0 and x1 <= width and y0 >= 0 and y1 <= height, f"{text!r} is cut off"
+    texts = [b[4] for b in boxes]
+    # Four of ten answered 3: 40% in each of the five bars; the legend names every point.
+    assert texts.count("40%") == 5
+    assert [str(v) for v in range(1, maximum + 1)] == [t for t in texts if t.isdigit()]
+    # Each bar's segments fill its whole width.
+    rects = [r for r in root.iter(f"{SVG}rect") if float(r.get("height")) > 10]
+    bar = sum(float(r.get("width")) for r in rects) / 5
+    assert bar == pytest.approx(width - float(rects[0].get("x")) - 14, abs=0.5)
+
+
+def test_no_distribution_for_a_measure_that_is_not_likert():
+    waves = _waves(["Baseline"])
+    assert likert_distribution_svg(_measure(waves, lambda i: [1, 2]), waves) is None
