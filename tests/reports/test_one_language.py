@@ -1,6 +1,6 @@
 """One language per report: a report of every kind, in Dutch and in English, carries
 no label of the other language (waves, kinds of measure and wave, roles, phases,
-directions, headings, the page counter)."""
+directions, headings, the page counter), and none of its own broken inside a word."""
 
 import re
 
@@ -94,3 +94,15 @@ def test_a_report_carries_no_label_of_the_other_language(
     other = [nl if language == "en" else en for en, nl in pairs]
     assert sum(_found(label, text) for label in own) >= 8  # the test reads the right text
     assert [label for label in other if _found(label, text)] == []
+    # No label is broken inside a word, with or without a hyphen ("nulm eting",
+    # "Intermedia- ry"): headers wrap at spaces only.
+    assert [label for label in own if _broken(label, text)] == []
+
+
+def _broken(label: str, text: str) -> bool:
+    words = [w for w in label.split() if len(w) >= 6]
+    return any(
+        f"{w[:i]} {w[i:]}" in text or f"{w[:i]}- {w[i:]}" in text
+        for w in words
+        for i in range(2, len(w) - 1)
+    )
