@@ -57,6 +57,7 @@ def _unit():
 
     from phases.models import ActionStep, Experiment, Goal, PlanVersion
     from research.models import CodedFragment, Material, Measure, Observation, Theme
+    from research.services import data_version_bump
     from research.services.waves import waves_ensure_defaults
     from units.models import Attendance, Membership, Session, Unit
 
@@ -161,6 +162,7 @@ def _unit():
         for w, wave in enumerate(("baseline", "intermediary", "final"))
         for r in range(RESPONDENTS)
     )
+    data_version_bump(unit=unit)  # written past the import service: a new version by hand
 
     themes = [
         Theme.objects.create(

@@ -47,6 +47,7 @@ def _unit():
     from django.db import connection
 
     from research.models import Measure, Observation
+    from research.services import data_version_bump
     from research.services.waves import waves_ensure_defaults
     from units.models import Unit
 
@@ -94,6 +95,7 @@ def _unit():
         )
         # What autovacuum would do soon after a large import: fresh planner statistics.
         cursor.execute("ANALYZE research_observation")
+    data_version_bump(unit=unit)  # written past the import service: a new version by hand
     return unit
 
 

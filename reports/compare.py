@@ -1,10 +1,21 @@
-"""What changed between two versions of a report: the numbers, side by side."""
+"""What changed between two versions of a report: the numbers, side by side.
+
+Only what the report contains is compared: the waves its kind looks at (a
+baseline report has no intermediary or final figures, whatever its snapshot
+holds; ``presenting.WAVES_FOR_KIND``) and, per measure, the figures its kind
+has (a yes/no measure its proportion, a text measure its number of answers).
+"""
 
 from __future__ import annotations
 
 import math
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from research.statistics.unit import KIND_OF_CODE
+
+from .presenting import WAVES_FOR_KIND
 
 FIGURES = {
     "n": "n",
@@ -12,6 +23,13 @@ FIGURES = {
     "sd": _("SD"),
     "median": _("median"),
     "proportion": _("proportion yes"),
+}
+# The figures of each kind of measure (the others are empty or repeat these).
+FIGURES_OF_KIND = {
+    "numeric": ("n", "mean", "sd", "median"),
+    "likert": ("n", "mean", "sd", "median"),
+    "yesno": ("n", "proportion"),
+    "text": ("n",),
 }
 CHANGE_FIGURES = {
     "n_pairs": _("pairs"),
@@ -33,22 +51,43 @@ def _differs(a, b) -> bool:
     return a != b
 
 
-def _measure_rows(stats: dict | None, unit_name: str) -> dict:
-    """{key: (what, wave label, figure label, value)} for every figure of every measure."""
+def _wave_labels(stats: dict, report_kind: str | None) -> dict[str, str] | None:
+    """{code: label in the active language} of the waves a report of this kind shows;
+    None for statistics that list no waves (every wave code then stands for itself)."""
+    if "waves" not in stats:
+        return None
+    wanted = WAVES_FOR_KIND.get(report_kind)
+    labels = {}
+    for w in stats.get("waves", []):
+        kind = w.get("kind") or KIND_OF_CODE.get(w["code"], "intermediary")
+        if wanted is None or kind in wanted:
+            labels[w["code"]] = gettext(w["label"]) if w.get("label") else w["code"]
+    return labels
+
+
+def _measure_rows(stats: dict | None, unit_name: str, report_kind: str | None = None) -> dict:
+    """{key: (what, wave label, figure label, value)} for every figure of every measure
+    in the waves a report of ``report_kind`` shows."""
     rows = {}
     stats = stats or {}
-    waves = {w["code"]: w["label"] for w in stats.get("waves", [])}
+    waves = _wave_labels(stats, report_kind)
     for m in stats.get("measures", []):
         what = f"{unit_name}{m['label']} ({m['code']})"
+        figures = FIGURES_OF_KIND.get(m.get("kind"), tuple(FIGURES))
         for w in m.get("waves", []):
-            wave = waves.get(w["wave_code"], w["wave_code"])
-            for figure, label in FIGURES.items():
+            if waves is not None and w["wave_code"] not in waves:
+                continue
+            wave = waves[w["wave_code"]] if waves is not None else w["wave_code"]
+            for figure in figures:
                 key = (unit_name, m["code"], w["wave_code"], figure)
+                label = gettext("answers") if m.get("kind") == "text" else FIGURES[figure]
                 rows[key] = (what, wave, label, w["stats"].get(figure))
         # Before rules 2, d_z was later - baseline; now positive means better.
         flip = stats.get("rules", 1) < 2 and not m.get("higher_is_better", True)
         for c in m.get("changes", []):
-            wave = waves.get(c["wave_code"], c["wave_code"])
+            if waves is not None and c["wave_code"] not in waves:
+                continue
+            wave = waves[c["wave_code"]] if waves is not None else c["wave_code"]
             for figure, label in CHANGE_FIGURES.items():
                 key = (unit_name, m["code"], c["wave_code"], f"change.{figure}")
                 value = c["change"].get(figure)
@@ -64,7 +103,7 @@ def _unit_rows(snapshot: dict, unit_name: str = "") -> dict:
         value = (snapshot.get(section) or {}).get(name)
         if value is not None:
             rows[(unit_name, section, "", name)] = (f"{unit_name}{label}", "", "", value)
-    rows.update(_measure_rows(snapshot.get("statistics"), unit_name))
+    rows.update(_measure_rows(snapshot.get("statistics"), unit_name, snapshot.get("kind")))
     return rows
 
 

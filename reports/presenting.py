@@ -66,7 +66,19 @@ def _chart(measure, waves):
     return measure_chart_svg(measure, waves)
 
 
-def statistics_view(data: dict | None, kind: str, *, charts: bool = True) -> dict | None:
+def _distribution_chart(measure, waves):
+    """A Likert item's answers per point of its scale (the research app's chart)."""
+    from research.charts import likert_distribution_svg
+
+    return likert_distribution_svg(measure, waves)
+
+
+def statistics_view(
+    data: dict | None, kind: str, *, charts: bool = True, text_answers: dict | None = None
+) -> dict | None:
+    """The measures of a report of this kind: per wave (only the waves the kind looks
+    at), the changes, the chart; a text measure by its number of answers per wave and a
+    few of the answers (``text_answers``, by respondent code)."""
     if not data:
         return None
     from research.statistics import UnitStatistics
@@ -75,9 +87,25 @@ def statistics_view(data: dict | None, kind: str, *, charts: bool = True) -> dic
     wanted = WAVES_FOR_KIND.get(kind)
     waves = [w for w in stats.waves if wanted is None or w.kind in wanted]
     codes = {w.code for w in waves}
+    labels = {w.code: w.display_label for w in waves}
     measures = []
     for m in stats.measures:
         if m.is_text:
+            per_wave = [(w, m.for_wave(w.code)) for w in waves if m.for_wave(w.code) is not None]
+            measures.append(
+                {
+                    "m": m,
+                    "per_wave": per_wave,
+                    "answers": [
+                        {**a, "wave_label": labels[a["wave"]]}
+                        for a in (text_answers or {}).get(m.code, [])
+                        if a["wave"] in codes
+                    ],
+                    "changes": [],
+                    "marked": False,
+                    "chart": None,
+                }
+            )
             continue
         per_wave = [(w, m.for_wave(w.code)) for w in waves if m.for_wave(w.code) is not None]
         changes = [(stats.wave(c.wave_code), c.change) for c in m.changes if c.wave_code in codes]
@@ -88,6 +116,7 @@ def statistics_view(data: dict | None, kind: str, *, charts: bool = True) -> dic
                 "changes": changes,
                 "marked": any(c.ci_excludes_zero for _w, c in changes),
                 "chart": _chart(m, waves) if charts and m.has_data else None,
+                "distribution_chart": _distribution_chart(m, waves) if charts else None,
             }
         )
     return {
@@ -299,7 +328,9 @@ def unit_context(kind: str, snap: dict) -> dict:
         ],
         "plan": _plan_view(snap["plan"]),
         "experiments": experiments,
-        "statistics": statistics_view(snap["statistics"], kind),
+        "statistics": statistics_view(
+            snap["statistics"], kind, text_answers=snap.get("text_answers")
+        ),
         "themes": [t for t in themes if t["n"]],
         "experiment_themes": qualitative.get("experiment_themes", []),
         "factors": [

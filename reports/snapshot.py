@@ -281,6 +281,14 @@ def _statistics_part(unit, leave_out_codes: frozenset[str] = frozenset()) -> dic
     return unit_statistics(unit, leave_out=leave_out_codes).to_dict()
 
 
+def _text_answers_part(unit, left_out_codes: frozenset[str] = frozenset()) -> dict[str, list[dict]]:
+    """A few answers to each text measure, by respondent code (a pseudonym); none of
+    people who declined or withdrew consent."""
+    from research.selectors import text_answer_samples
+
+    return text_answer_samples(unit, leave_out=left_out_codes)
+
+
 def _quote_sources(fragments, members: list[dict]) -> dict[int, dict]:
     """Where each quoted passage comes from: the kind of source, its date and, for a
     practice experiment, its author's role (never a name)."""
@@ -419,6 +427,7 @@ def unit_snapshot(unit, kind: str) -> dict:
         "plan": _plan_part(unit, members),
         "experiments": _experiments_part(unit, members, left_out),
         "statistics": _statistics_part(unit, left_out_codes),
+        "text_answers": _text_answers_part(unit, left_out_codes),
         "qualitative": _qualitative_part(unit, members, left_out),
         "narrative": _narrative(unit=unit, kind=kind),
     }

@@ -13,6 +13,8 @@ gave them to the units that existed before, 0006 their kinds. Pages only read th
 (``research.selectors.unit_waves``).
 """
 
+import uuid
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -398,6 +400,34 @@ class Observation(models.Model):
     @property
     def value(self):
         return self.value_text if self.value_numeric is None else self.value_numeric
+
+
+class DataVersion(models.Model):
+    """Which version of a unit's research data is stored: a new random token whenever
+    values are written or deleted (``research.services.data_version_bump``, called by
+    the services that do it: an import confirmed, a measure deleted).
+
+    The statistics are cached under it (with the codebook and the waves), so a view
+    reads one row instead of counting all of a unit's values; random rather than a
+    counter, so that a database set up anew never meets the cache of an old one.
+    """
+
+    unit = models.OneToOneField(
+        Unit,
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="research_data_version",
+    )
+    token = models.UUIDField(_("version"), default=uuid.uuid4)
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.token}"
 
 
 class ObservationChange(models.Model):

@@ -12,7 +12,7 @@ from units.access import Perm, programme_access
 from units.models import Unit
 
 from .models import CodedFragment, Theme
-from .statistics import MeasureStatistics, UnitStatistics, WaveChange, WaveInfo, unit_statistics
+from .statistics import MeasureStatistics, UnitStatistics, WaveChange, WaveInfo, units_statistics
 
 COMMON = "common"
 CONTEXTUAL = "contextual"
@@ -171,7 +171,7 @@ def programme_comparison(user, programme) -> ProgrammeComparison:
     """Everything the comparison page shows, for the units ``user`` may see."""
     units = research_units_for(user, programme)
     n_total = Unit.objects.filter(programme=programme).count()
-    stats = {u.pk: unit_statistics(u) for u in units}
+    stats = units_statistics(units)
     waves = programme_waves(list(stats.values()))
 
     by_code: dict[str, MeasureComparison] = {}

@@ -23,9 +23,56 @@ def unit_waves(unit) -> list[Wave]:
     return list(Wave.objects.filter(unit=unit).in_time())
 
 
+def data_version(unit) -> str:
+    """The version of the unit's research data ("" before anything was written by a
+    service); one primary-key lookup, however many values the unit has."""
+    from .models import DataVersion
+
+    token = DataVersion.objects.filter(unit=unit).values_list("token", flat=True).first()
+    return str(token) if token else ""
+
+
 def unit_measures(unit) -> list[Measure]:
     """The unit's codebook in order."""
     return list(Measure.objects.filter(unit=unit).order_by("order", "code"))
+
+
+TEXT_ANSWERS_SHOWN = 3
+TEXT_ANSWER_LENGTH = 300
+
+
+def text_answer_samples(
+    unit, per_measure: int = TEXT_ANSWERS_SHOWN, leave_out: frozenset[str] = frozenset()
+) -> dict[str, list[dict]]:
+    """A few answers to each text measure of the unit (the latest waves first), by
+    respondent code, never by name: {measure code: [{wave, respondent, text}]}. One query.
+    ``leave_out``: respondent codes of people who declined or withdrew consent."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
+    from .models import MeasureType, Observation
+
+    rows = (
+        Observation.objects.filter(unit=unit, measure__type=MeasureType.TEXT)
+        .exclude(value_text="")
+        .exclude(respondent__in=leave_out)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("measure_id")],
+                order_by=[F("wave__date").desc(nulls_last=True), F("wave__order").desc(), "pk"],
+            )
+        )
+        .filter(rank__lte=per_measure)
+        .order_by("measure__order", "measure__code", "rank")
+        .values_list("measure__code", "wave__code", "respondent", "value_text")
+    )
+    samples: dict[str, list[dict]] = {}
+    for measure_code, wave_code, respondent, text in rows:
+        samples.setdefault(measure_code, []).append(
+            {"wave": wave_code, "respondent": respondent, "text": text[:TEXT_ANSWER_LENGTH]}
+        )
+    return samples
 
 
 # --- Import batches -----------------------------------------------------------------

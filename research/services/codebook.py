@@ -14,6 +14,7 @@ from ..importing.problems import Problems
 from ..models import Measure, Observation
 from ..templatetags.research_format import num
 from ._common import lock_unit, open_file
+from .data_version import data_version_bump
 
 
 def _measure_exists(code) -> ValidationError:
@@ -97,7 +98,9 @@ def measure_save(*, unit, measure: Measure | None = None, **values) -> Measure:
 @transaction.atomic
 def measure_delete(*, measure: Measure):
     """Delete a measure and its values (the history of its values goes with it)."""
+    unit = measure.unit
     measure.delete()
+    data_version_bump(unit=unit)
 
 
 @dataclass

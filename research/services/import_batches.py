@@ -26,6 +26,7 @@ from bpu.celery import enqueue
 
 from ..importing.problems import Problems
 from ..models import ImportBatch, Wave
+from ..statistics import unit_statistics
 from ..tasks import process_import_task
 from .observations import observations_import
 
@@ -252,6 +253,11 @@ def _import(batch: ImportBatch) -> None:
     ImportBatch.objects.filter(pk=batch.pk).update(
         values_unchanged=result.unchanged, finished_at=timezone.now()
     )
+    # Work out the statistics of the new data now, in the worker, so that nobody waits
+    # for them on the first view (once the import is committed: never for data that
+    # could still be rolled back).
+    unit = batch.unit
+    transaction.on_commit(lambda: unit_statistics(unit))
 
 
 def import_batches_resend_stale(*, now=None) -> dict:

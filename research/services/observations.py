@@ -14,6 +14,7 @@ from ..importing.problems import Problems
 from ..importing.writing import writer_class
 from ..models import ImportBatch, Measure, Observation, Wave
 from ._common import open_file
+from .data_version import data_version_bump
 from .waves import waves_ensure_defaults
 
 
@@ -124,6 +125,7 @@ def observations_import(
             )
             if problems or dry_run:
                 raise _Rollback
+            data_version_bump(unit=unit)
             batch.shape = summary.shape
             batch.rows = summary.rows
             batch.values_created = result.created

@@ -36,6 +36,7 @@ from .unit import (
     WaveInfo,
     baseline_position,
     unit_statistics,
+    units_statistics,
 )
 
 __all__ = [
@@ -70,5 +71,6 @@ __all__ = [
     "paired_differences",
     "paired_yesno_change",
     "unit_statistics",
+    "units_statistics",
     "wilson_interval",
 ]

@@ -283,24 +283,24 @@ def unit_statistics(
     """The statistics of every measure of ``unit`` in every wave, in a constant number of queries.
 
     Queries, however many measures, waves and respondents: the waves, the
-    codebook, a version of the data (count, last id and last change of the
-    unit's observations), and - unless that version was computed before and is
-    in the cache - the numbers (one ``values_list`` over the unit's
-    observations) and the text answers. Everything else is numpy. Any change to
-    the data, the codebook or the waves gives a new version, so a cached result
-    is never stale.
+    codebook, the version of the data (one row, ``DataVersion``: every service
+    that writes or deletes values gives it a new token), and - unless that
+    version was computed before and is in the cache - the numbers (one
+    ``values_list`` over the unit's observations) and the text answers.
+    Everything else is numpy. A change to the data (through the services), the
+    codebook or the waves gives a new key, so a cached result is never stale.
 
     ``leave_out``: respondent codes whose answers are not counted (people who
     withdrew or declined consent; a report made after that leaves them out).
     """
     from django.core.cache import cache
 
-    from ..selectors import unit_measures, unit_waves
+    from ..selectors import data_version, unit_measures, unit_waves
 
     waves = unit_waves(unit)
     measures = unit_measures(unit)
     leave_out = frozenset(leave_out)
-    key = _cache_key(unit, waves, measures, leave_out) if use_cache else None
+    key = _cache_key(unit, waves, measures, data_version(unit), leave_out) if use_cache else None
     if key is not None:
         cached = cache.get(key)
         if cached is not None:
@@ -311,16 +311,48 @@ def unit_statistics(
     return stats
 
 
-def _cache_key(unit, waves, measures, leave_out: frozenset[str] = frozenset()) -> str:
+def units_statistics(units) -> dict[int, UnitStatistics]:
+    """``unit_statistics`` of several units ({unit pk: statistics}) in a constant number
+    of queries when they are cached: the waves, the codebooks and the data versions of
+    all of them at once, then one read of the cache. A unit whose statistics are not
+    cached (the first view of new data) is computed as ``unit_statistics`` does."""
+    from django.core.cache import cache
+
+    from ..models import DataVersion, Measure, Wave
+
+    units = list(units)
+    if not units:
+        return {}
+    waves: dict[int, list] = {u.pk: [] for u in units}
+    for wave in Wave.objects.filter(unit__in=units).in_time():
+        waves[wave.unit_id].append(wave)
+    measures: dict[int, list] = {u.pk: [] for u in units}
+    for measure in Measure.objects.filter(unit__in=units).order_by("order", "code"):
+        measures[measure.unit_id].append(measure)
+    versions = dict(DataVersion.objects.filter(unit__in=units).values_list("unit_id", "token"))
+    keys = {
+        u.pk: _cache_key(
+            u, waves[u.pk], measures[u.pk], str(versions[u.pk]) if u.pk in versions else ""
+        )
+        for u in units
+    }
+    cached = cache.get_many(list(keys.values()))
+    result, computed = {}, {}
+    for u in units:
+        data = cached.get(keys[u.pk])
+        if data is not None:
+            result[u.pk] = UnitStatistics.from_dict(data)
+        else:
+            result[u.pk] = _compute_statistics(u, waves[u.pk], measures[u.pk])
+            computed[keys[u.pk]] = result[u.pk].to_dict()
+    if computed:
+        cache.set_many(computed, CACHE_SECONDS)
+    return result
+
+
+def _cache_key(unit, waves, measures, version: str, leave_out: frozenset[str] = frozenset()) -> str:
     import hashlib
 
-    from django.db.models import Count, Max
-
-    from ..models import Observation
-
-    version = Observation.objects.filter(unit=unit).aggregate(
-        n=Count("id"), last_id=Max("id"), last_change=Max("updated_at")
-    )
     signature = repr(
         (
             unit.pk,
@@ -341,11 +373,11 @@ def _cache_key(unit, waves, measures, leave_out: frozenset[str] = frozenset()) -
                 )
                 for m in measures
             ],
-            sorted(version.items()),
+            version,
             sorted(leave_out),
         )
     )
-    return "research:unit-statistics:v2:" + hashlib.sha256(signature.encode()).hexdigest()
+    return "research:unit-statistics:v3:" + hashlib.sha256(signature.encode()).hexdigest()
 
 
 def _measure_figures(measure, waves, matrix, base_pos):

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from units.access import Perm, get_unit_access
 
-from ..charts import measure_chart_svg
+from ..charts import likert_distribution_svg, measure_chart_svg
 from ..statistics import MIN_PAIRS, likert_points, unit_statistics
 
 WAVES_BESIDE_CHART = 4
@@ -31,6 +31,7 @@ def _measure_items(stats) -> list[dict]:
             "chart": None if m.is_text or not m.has_data else measure_chart_svg(m, stats.waves),
             "rows": [(w, m.for_wave(w.code)) for w in stats.waves],
             "distribution": likert_distribution(m, stats.waves),
+            "distribution_chart": likert_distribution_svg(m, stats.waves),
             "changes": [(stats.wave(c.wave_code), c.change) for c in m.changes],
         }
         for m in stats.measures

@@ -1,6 +1,7 @@
 """Small builders for research data in the analysis tests (measures and values)."""
 
 from research.models import Measure, Observation
+from research.services import data_version_bump
 from research.services.waves import waves_ensure_defaults
 
 
@@ -19,7 +20,8 @@ def make_measure(unit, code="lonely", *, type="likert", minimum=1, maximum=5, **
 
 
 def add_values(unit, measure, wave_code, values: dict):
-    """values: {respondent: number or text}; None leaves the value out (missing)."""
+    """values: {respondent: number or text}; None leaves the value out (missing).
+    Gives the data a new version, as the import does."""
     wave = next(w for w in waves_ensure_defaults(unit=unit) if w.code == wave_code)
     Observation.objects.bulk_create(
         [
@@ -35,6 +37,7 @@ def add_values(unit, measure, wave_code, values: dict):
             if value is not None
         ]
     )
+    data_version_bump(unit=unit)  # as every service that writes values does
 
 
 # --- A programme whose waves were added out of time order ---------------------------

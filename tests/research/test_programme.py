@@ -115,3 +115,32 @@ def test_who_may_open_the_comparison(client_for, db):
     assert client_for(UserFactory()).get(url).status_code == 404
     missing = reverse("research_programme:comparison", kwargs={"slug": "nope"})
     assert client_for(member).get(missing).status_code == 404
+
+
+def _units_with_data(programme, n, researcher):
+    for i in range(n):
+        unit = UnitFactory(programme=programme, name=f"Unit {i:02d}")
+        MembershipFactory(unit=unit, user=researcher, role="researcher")
+        m = make_measure(unit, "lonely", label="Loneliness", higher_is_better=False)
+        add_values(unit, m, "baseline", {"a": 4, "b": 5, "c": 4})
+        add_values(unit, m, "final", {"a": 3, "b": 3, "c": 2})
+        _code(unit, ThemeFactory(unit=unit, name="Time to talk"))
+
+
+def test_the_comparison_costs_the_same_queries_for_3_units_as_for_20(client_for, db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for n in (3, 20):
+        researcher = UserFactory()
+        programme = ProgrammeFactory(name=f"Programme of {n}")
+        _units_with_data(programme, n, researcher)
+        client = client_for(researcher)
+        url = reverse("research_programme:comparison", kwargs={"slug": programme.slug})
+        assert client.get(url).status_code == 200  # the first view works out what is new
+        with CaptureQueriesContext(connection) as cached:
+            html = client.get(url).content.decode()
+        assert f"Unit {n - 1:02d}" in html
+        counts[n] = len(cached)
+    assert counts[3] == counts[20]

@@ -147,14 +147,16 @@ def test_new_data_is_shown_at_once(unit):
     from django.utils import timezone
 
     from research.models import Observation
+    from research.services import data_version_bump
 
     m = make_measure(unit, "wellbeing")
     add_values(unit, m, "baseline", {"a": 2, "b": 4})
     assert unit_statistics(unit).measure("wellbeing").for_wave("baseline").mean == 3
     add_values(unit, m, "baseline", {"c": 6})
     assert unit_statistics(unit).measure("wellbeing").for_wave("baseline").mean == 4
-    # A value replaced, as the importer does it (it sets updated_at).
+    # A value replaced, as the importer does it (it sets updated_at and a new data version).
     Observation.objects.filter(respondent="c").update(value_numeric=9, updated_at=timezone.now())
+    data_version_bump(unit=unit)
     assert unit_statistics(unit).measure("wellbeing").for_wave("baseline").mean == 5
     m.label = "Well-being"
     m.save()
