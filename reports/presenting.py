@@ -308,6 +308,7 @@ def unit_context(kind: str, snap: dict) -> dict:
         "show_plan": kind != Kind.BASELINE or bool(snap["plan"]["goals"]),
         "show_experiments": kind != Kind.BASELINE,
         "show_products": kind == Kind.FINAL,
+        "knowledge": knowledge_view(snap.get("knowledge")),
     }
     if kind == Kind.FINAL:
         products = snap.get("products") or {"products": [], "disseminations": []}
@@ -322,6 +323,52 @@ def unit_context(kind: str, snap: dict) -> dict:
         context["final_changes"] = final_changes(snap["statistics"])
         context["final_changes_marked"] = any_marked(context["final_changes"])
     return context
+
+
+# --- Knowledge sources (issue 18) -------------------------------------------------------
+
+
+def knowledge_view(rows: list[dict] | None) -> dict | None:
+    """The knowledge table of a snapshot in the reader's language; None for a snapshot
+    taken before knowledge sources were counted, or with nothing recorded."""
+    if not rows or not any(r["total"] for r in rows):
+        return None
+    from research.knowledge import PLACES
+
+    labels = {key: label for key, label, _phase in PLACES}
+    codes = KnowledgeSource.values
+    return {
+        "source_labels": [_label(KnowledgeSource, c) for c in codes],
+        "rows": [
+            {
+                **r,
+                "label": str(labels.get(r["key"], r["key"])),
+                "cells": [r["sources"].get(c, 0) for c in codes],
+            }
+            for r in rows
+        ],
+        "totals": [sum(r["sources"].get(c, 0) for r in rows) for c in codes],
+    }
+
+
+def knowledge_per_unit(units: list[dict]) -> dict | None:
+    """Per unit, the records naming each kind of knowledge anywhere in the unit."""
+    if not any(u.get("knowledge") for u in units):
+        return None
+    codes = KnowledgeSource.values
+    return {
+        "source_labels": [_label(KnowledgeSource, c) for c in codes],
+        "rows": [
+            {
+                "name": u["unit"]["name"],
+                "total": sum(r["total"] for r in u.get("knowledge") or []),
+                "cells": [
+                    sum(r["sources"].get(c, 0) for r in u.get("knowledge") or []) for c in codes
+                ],
+            }
+            for u in units
+        ],
+    }
 
 
 # --- Programme comparison ---------------------------------------------------------------
@@ -396,6 +443,7 @@ def comparison_context(snap: dict) -> dict:
         ],
         "narrative": snap["narrative"],
         "has_narrative": any(v.strip() for v in snap["narrative"].values()),
+        "knowledge": knowledge_per_unit(snap["units"]),
     }
 
 

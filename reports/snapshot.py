@@ -346,6 +346,16 @@ def _experiment_themes(visible, experiment_type) -> list[dict]:
     return [{"name": name, "n": n} for name, n in counts.most_common(8)]
 
 
+def _knowledge_part(units) -> dict[int, list[dict]]:
+    """Per unit, the knowledge sources counted where they were recorded (issue 18)."""
+    from research.knowledge import knowledge_by_unit
+
+    return {
+        unit_id: [row.to_dict() for row in rows]
+        for unit_id, rows in knowledge_by_unit(units).items()
+    }
+
+
 def _products_part(unit) -> dict:
     from phases.models import Dissemination, Product
 
@@ -390,6 +400,7 @@ def unit_snapshot(unit, kind: str) -> dict:
         "statistics": _statistics_part(unit),
         "qualitative": _qualitative_part(unit, members),
         "narrative": _narrative(unit=unit, kind=kind),
+        "knowledge": _knowledge_part([unit])[unit.pk],
     }
     for m in data["members"]:
         m.pop("user_id")
@@ -406,6 +417,7 @@ def programme_snapshot(programme) -> dict:
     from research.models import Theme
 
     units = list(programme.units.order_by("name").prefetch_related("organisations"))
+    knowledge = _knowledge_part(units)
     rows = []
     for unit in units:
         members = _members_part(unit)
@@ -430,6 +442,7 @@ def programme_snapshot(programme) -> dict:
                     for t in _qualitative_part(unit, members)["themes"]
                     if t["n"] or t["factor"] != "none"
                 ],
+                "knowledge": knowledge[unit.pk],
             }
         )
     programme_themes = [

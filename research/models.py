@@ -24,6 +24,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from phases.models import Goal, knowledge_source_labels
 from units.models import Programme, Unit
 from units.ownership import unit_or_programme_constraints
 
@@ -553,6 +554,14 @@ class CodedFragment(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("coded"), auto_now_add=True)
+    # Which kinds of knowledge the passage voices (phases.choices.KnowledgeSource).
+    knowledge_sources = models.JSONField(_("knowledge sources"), default=list, blank=True)
+    knowledge_reference = models.CharField(
+        _("reference"),
+        max_length=300,
+        blank=True,
+        help_text=_("Optional: a publication, a document or a person's role it draws on."),
+    )
 
     class Meta:
         verbose_name = _("coded passage")
@@ -570,3 +579,36 @@ class CodedFragment(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+    def get_knowledge_sources_display(self) -> list[str]:
+        return knowledge_source_labels(self.knowledge_sources)
+
+
+# --- Goals and measures ------------------------------------------------------------
+
+
+class GoalMeasure(models.Model):
+    """A goal of the plan of action aims at a measure of the codebook.
+
+    Kept on the research side (research may import phases, not the reverse): a goal's
+    free-text "construct or measure" stays as it was written; this link is what the
+    evidence chain follows from a goal to its measured change.
+    """
+
+    goal = models.ForeignKey(
+        Goal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="measure_links"
+    )
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="goal_links"
+    )
+
+    class Meta:
+        verbose_name = _("measure of a goal")
+        verbose_name_plural = _("measures of goals")
+        ordering = ["goal", "measure__order", "measure__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["goal", "measure"], name="goal_measure_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.goal_id} -> {self.measure.code}"

@@ -7,7 +7,18 @@
 
 from django.urls import path
 
-from .views import codebook, coding, export, imports, overview, programme, statistics, themes, waves
+from .views import (
+    codebook,
+    coding,
+    export,
+    imports,
+    knowledge,
+    overview,
+    programme,
+    statistics,
+    themes,
+    waves,
+)
 
 app_name = "research"
 
@@ -42,6 +53,9 @@ urlpatterns = [
     path("themes/", themes.themes, name="themes"),
     path("themes/<int:pk>/", themes.theme_detail, name="theme_detail"),
     path("themes/<int:pk>/edit/", themes.theme_edit, name="theme_edit"),
+    # Knowledge sources and the measures of goals (the evidence chain's links)
+    path("knowledge/", knowledge.knowledge, name="knowledge"),
+    path("goals/", knowledge.goal_measures, name="goal_measures"),
 ]
 
 programme_urlpatterns = [

@@ -295,6 +295,9 @@ EXPECTED: dict[str, Url] = {
         Perm.MANAGE_RESEARCH,
         unit_kwargs(pk=lambda w: _fragment(w).themes.get().pk),
     ),
+    # knowledge sources and the measures each goal aims at (issue 18)
+    "research:knowledge": Url(Perm.VIEW_RESEARCH, NOT_ALLOWED),
+    "research:goal_measures": Url(Perm.VIEW_RESEARCH, Perm.MANAGE_RESEARCH),
     "research_programme:comparison": Url(
         Perm.VIEW_RESEARCH, NOT_ALLOWED, lambda w: {"slug": w.unit.programme.slug}
     ),

@@ -15,6 +15,7 @@ from .coding import (
     theme_create,
     theme_update,
 )
+from .evidence import goal_measures_set
 from .import_batches import (
     import_batch_confirm,
     import_batch_process,
@@ -27,6 +28,7 @@ from .observations import ImportResult, observations_import
 from .waves import wave_create, wave_update, waves_ensure_defaults
 
 __all__ = [
+    "goal_measures_set",
     "MEASURE_FIELDS",
     "CodebookResult",
     "ImportResult",

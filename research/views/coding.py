@@ -110,6 +110,8 @@ def code_source(request, slug, kind, pk, field):
                 end=data.get("end"),
                 themes=list(data["themes"]),
                 new_theme_names=data["new_themes"],
+                knowledge_sources=data["knowledge_sources"],
+                knowledge_reference=data["knowledge_reference"],
             )
         except ValidationError as error:
             form_errors_from(form, error)
