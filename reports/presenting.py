@@ -322,6 +322,7 @@ def unit_context(kind: str, snap: dict) -> dict:
         ]
         context["final_changes"] = final_changes(snap["statistics"])
         context["final_changes_marked"] = any_marked(context["final_changes"])
+        context["programme_factors"] = factors_view(snap.get("factors"), snap["unit"]["slug"])
     return context
 
 
@@ -369,6 +370,32 @@ def knowledge_per_unit(units: list[dict]) -> dict | None:
             for u in units
         ],
     }
+
+
+def factors_view(factors: list[dict] | None, unit_slug: str | None = None) -> list[dict]:
+    """The factor table of a snapshot in the reader's language: for a unit's final report
+    (``unit_slug``) this unit's evidence counts, for a comparison every unit's."""
+    from research.factors import OCCURRENCE_LABELS
+
+    rows = []
+    for f in factors or []:
+        cells = [c for c in f["units"] if unit_slug is None or c["slug"] == unit_slug]
+        rows.append(
+            {
+                **f,
+                "occurrence_label": str(OCCURRENCE_LABELS.get(f["occurrence"], f["occurrence"])),
+                "computed_label": str(OCCURRENCE_LABELS.get(f["computed"], f["computed"])),
+                "overridden": bool(f["override"]) and f["override"] != f["computed"],
+                "cells": cells,
+                "n_evidenced": sum(1 for c in f["units"] if c["passages"]),
+                "n_units": len(f["units"]),
+                "passages": sum(c["passages"] for c in cells),
+                "experiments": sum(c["experiments"] for c in cells),
+                "goals": sum(c["goals"] for c in cells),
+                "measures": sum(c["measures"] for c in cells),
+            }
+        )
+    return rows
 
 
 # --- Programme comparison ---------------------------------------------------------------
@@ -444,6 +471,7 @@ def comparison_context(snap: dict) -> dict:
         "narrative": snap["narrative"],
         "has_narrative": any(v.strip() for v in snap["narrative"].values()),
         "knowledge": knowledge_per_unit(snap["units"]),
+        "programme_factors": factors_view(snap.get("factors")),
     }
 
 

@@ -356,6 +356,29 @@ def _knowledge_part(units) -> dict[int, list[dict]]:
     }
 
 
+def _factors_part(programme, units) -> list[dict]:
+    """The programme's factors with their evidence counted per unit (issue 18): whether each
+    is common or contextual as computed from the coding, and the researcher's answer and
+    reason where one was given."""
+    from research.factors import factor_table
+
+    return [
+        {
+            "name": row.factor.name,
+            "description": row.factor.description,
+            "computed": row.computed,
+            "override": row.factor.override,
+            "reason": row.factor.override_reason,
+            "occurrence": row.occurrence,
+            "units": [
+                {"slug": cell["unit"].slug, **{k: v for k, v in cell.items() if k != "unit"}}
+                for cell in row.per_unit
+            ],
+        }
+        for row in factor_table(programme, units)
+    ]
+
+
 def _products_part(unit) -> dict:
     from phases.models import Dissemination, Product
 
@@ -406,6 +429,10 @@ def unit_snapshot(unit, kind: str) -> dict:
         m.pop("user_id")
     if kind == Kind.FINAL:
         data["products"] = _products_part(unit)
+        if unit.programme_id:
+            data["factors"] = _factors_part(
+                unit.programme, list(unit.programme.units.order_by("name"))
+            )
     return data
 
 
@@ -461,5 +488,6 @@ def programme_snapshot(programme) -> dict:
         },
         "units": rows,
         "programme_themes": programme_themes,
+        "factors": _factors_part(programme, units),
         "narrative": _narrative(programme=programme, kind=Kind.COMPARISON),
     }

@@ -510,6 +510,16 @@ class Theme(models.Model):
     factor = models.CharField(
         _("factor"), max_length=12, choices=Factor.choices, default=Factor.NONE
     )
+    # The programme-level factor this theme is one unit's evidence for (issue 18): the
+    # "same" theme in several units of a programme, linked by a researcher.
+    programme_factor = models.ForeignKey(
+        "ProgrammeFactor",
+        verbose_name=_("programme factor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="themes",
+    )
 
     class Meta:
         verbose_name = _("theme")
@@ -612,3 +622,56 @@ class GoalMeasure(models.Model):
 
     def __str__(self):
         return f"{self.goal_id} -> {self.measure.code}"
+
+
+# --- Programme factors ----------------------------------------------------------------
+
+
+class ProgrammeFactor(models.Model):
+    """A factor of a programme: themes of its units linked as "the same" theme.
+
+    Whether it is common (evidenced in every unit) or contextual (in one) is computed
+    from the coding (``research.factors``); a researcher may override that, always
+    with a reason, which the factor table shows next to the computed answer.
+    """
+
+    class Occurrence(models.TextChoices):
+        COMMON = "common", _("Common (in every unit)")
+        SOME = "some", _("Shared by some units")
+        CONTEXTUAL = "contextual", _("Contextual (in one unit)")
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="factors"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    override = models.CharField(
+        _("set by the researcher"), max_length=12, choices=Occurrence.choices, blank=True
+    )
+    override_reason = models.TextField(_("reason"), blank=True)
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("programme factor")
+        verbose_name_plural = _("programme factors")
+        ordering = ["programme", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "name"], name="programme_factor_name_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(override="") | ~Q(override_reason=""),
+                name="programme_factor_override_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -11,6 +11,7 @@ from .views import (
     codebook,
     coding,
     export,
+    factors,
     imports,
     knowledge,
     overview,
@@ -60,4 +61,6 @@ urlpatterns = [
 
 programme_urlpatterns = [
     path("", programme.comparison, name="comparison"),
+    path("factors/", factors.factors, name="factors"),
+    path("factors/<int:pk>/", factors.factor_detail, name="factor"),
 ]

@@ -301,6 +301,16 @@ EXPECTED: dict[str, Url] = {
     "research_programme:comparison": Url(
         Perm.VIEW_RESEARCH, NOT_ALLOWED, lambda w: {"slug": w.unit.programme.slug}
     ),
+    # programme factors (issue 18): read like the comparison; linking themes of several
+    # units and overriding the coding's answer needs the research of every unit
+    "research_programme:factors": Url(
+        Perm.VIEW_RESEARCH, COMPARISON_READERS, lambda w: {"slug": w.unit.programme.slug}
+    ),
+    "research_programme:factor": Url(
+        Perm.VIEW_RESEARCH,
+        COMPARISON_READERS,
+        lambda w: {"slug": w.unit.programme.slug, "pk": _factor(w).pk},
+    ),
     # reports of a unit
     "reports:list": Url(Perm.VIEW, Perm.VIEW),
     "reports:request": Url(NOT_ALLOWED, Perm.MANAGE_REPORTS),
@@ -376,6 +386,12 @@ def _fragment(w):
         )
         fragment.themes.set([f.ThemeFactory(unit=w.unit)])
     return fragment
+
+
+def _factor(w):
+    from research.models import ProgrammeFactor
+
+    return ProgrammeFactor.objects.get_or_create(programme=w.unit.programme, name="Trust")[0]
 
 
 def _wave(w):
