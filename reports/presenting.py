@@ -309,6 +309,7 @@ def unit_context(kind: str, snap: dict) -> dict:
         "show_experiments": kind != Kind.BASELINE,
         "show_products": kind == Kind.FINAL,
         "knowledge": knowledge_view(snap.get("knowledge")),
+        "agreement": snap.get("agreement") or [],
     }
     if kind == Kind.FINAL:
         products = snap.get("products") or {"products": [], "disseminations": []}

@@ -379,6 +379,35 @@ def _factors_part(programme, units) -> list[dict]:
     ]
 
 
+def _agreement_part(unit) -> list[dict]:
+    """Agreement between coders on the unit's blind second codings (issue 18): overall and
+    per theme, for the method section."""
+    from research.agreement import comparison_result
+    from research.models import CodingComparison
+
+    def figures(a) -> dict:
+        return {"n": a.n, "agreed": a.agreed, "alpha": a.alpha, "kappa": a.kappa}
+
+    rows = []
+    for comparison in (
+        CodingComparison.objects.filter(unit=unit)
+        .exclude(status=CodingComparison.Status.OPEN)
+        .select_related("material", "second_coder")
+        .order_by("created_at", "pk")
+    ):
+        result = comparison_result(comparison)
+        rows.append(
+            {
+                "material": comparison.material.title,
+                "paragraphs": len(result.rows),
+                "status": comparison.status,
+                "overall": figures(result.overall),
+                "themes": [{"name": a.theme.name, **figures(a)} for a in result.per_theme],
+            }
+        )
+    return rows
+
+
 def _products_part(unit) -> dict:
     from phases.models import Dissemination, Product
 
@@ -424,6 +453,7 @@ def unit_snapshot(unit, kind: str) -> dict:
         "qualitative": _qualitative_part(unit, members),
         "narrative": _narrative(unit=unit, kind=kind),
         "knowledge": _knowledge_part([unit])[unit.pk],
+        "agreement": _agreement_part(unit),
     }
     for m in data["members"]:
         m.pop("user_id")

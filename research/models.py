@@ -675,3 +675,91 @@ class ProgrammeFactor(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# --- Agreement between coders -----------------------------------------------------------
+
+
+class CodingComparison(models.Model):
+    """A second researcher codes a material blind, paragraph by paragraph, without seeing
+    the first coding; then the two are compared (``research.agreement``) and the agreed
+    coding is recorded."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Being coded blind")
+        SUBMITTED = "submitted", _("Ready to compare")
+        AGREED = "agreed", _("Agreed coding recorded")
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="coding_comparisons"
+    )
+    material = models.ForeignKey(
+        Material,
+        verbose_name=_("material"),
+        on_delete=models.CASCADE,
+        related_name="coding_comparisons",
+    )
+    second_coder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("second coder"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    agreed_at = models.DateTimeField(_("agreed"), null=True, blank=True)
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agreed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("comparison of coders")
+        verbose_name_plural = _("comparisons of coders")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["material", "second_coder"], name="one_blind_coding_per_coder"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.material} ({self.second_coder_id})"
+
+
+class SegmentCode(models.Model):
+    """The themes of one paragraph of a compared material: the second coder's, or agreed."""
+
+    class Role(models.TextChoices):
+        SECOND = "second", _("Second coder")
+        AGREED = "agreed", _("Agreed")
+
+    comparison = models.ForeignKey(
+        CodingComparison,
+        verbose_name=_("comparison"),
+        on_delete=models.CASCADE,
+        related_name="segment_codes",
+    )
+    segment = models.PositiveIntegerField(_("paragraph"))
+    role = models.CharField(_("by"), max_length=8, choices=Role.choices)
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), related_name="+", blank=True)
+
+    class Meta:
+        verbose_name = _("themes of a paragraph")
+        verbose_name_plural = _("themes of paragraphs")
+        ordering = ["comparison", "role", "segment"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comparison", "segment", "role"], name="one_code_per_segment_and_role"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.comparison_id}/{self.segment} {self.role}"

@@ -8,6 +8,7 @@
 from django.urls import path
 
 from .views import (
+    agreement,
     codebook,
     coding,
     export,
@@ -57,6 +58,10 @@ urlpatterns = [
     # Knowledge sources and the measures of goals (the evidence chain's links)
     path("knowledge/", knowledge.knowledge, name="knowledge"),
     path("goals/", knowledge.goal_measures, name="goal_measures"),
+    # Agreement between coders
+    path("agreement/", agreement.agreement, name="agreement"),
+    path("agreement/<int:pk>/blind/", agreement.blind_coding, name="blind_coding"),
+    path("agreement/<int:pk>/", agreement.comparison, name="comparison"),
 ]
 
 programme_urlpatterns = [

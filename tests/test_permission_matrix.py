@@ -301,6 +301,16 @@ EXPECTED: dict[str, Url] = {
     "research_programme:comparison": Url(
         Perm.VIEW_RESEARCH, NOT_ALLOWED, lambda w: {"slug": w.unit.programme.slug}
     ),
+    # agreement between coders (issue 18): the blind page is the second coder's alone
+    "research:agreement": Url(Perm.VIEW_RESEARCH, Perm.MANAGE_RESEARCH),
+    "research:blind_coding": Url(
+        {"researcher"}, {"researcher"}, unit_kwargs(pk=lambda w: _comparison(w, "open").pk)
+    ),
+    "research:comparison": Url(
+        Perm.VIEW_RESEARCH,
+        Perm.MANAGE_RESEARCH,
+        unit_kwargs(pk=lambda w: _comparison(w, "submitted").pk),
+    ),
     # programme factors (issue 18): read like the comparison; linking themes of several
     # units and overriding the coding's answer needs the research of every unit
     "research_programme:factors": Url(
@@ -386,6 +396,19 @@ def _fragment(w):
         )
         fragment.themes.set([f.ThemeFactory(unit=w.unit)])
     return fragment
+
+
+def _comparison(w, status):
+    """A material coded by someone, coded again by the researcher (open: still blind)."""
+    from research.models import CodingComparison
+
+    found = CodingComparison.objects.filter(unit=w.unit, status=status).first()
+    if found is None:
+        material = f.MaterialFactory(unit=w.unit)
+        found = CodingComparison.objects.create(
+            unit=w.unit, material=material, second_coder=w.people["researcher"], status=status
+        )
+    return found
 
 
 def _factor(w):
