@@ -330,6 +330,11 @@ def unit_context(kind: str, snap: dict) -> dict:
 # --- Knowledge sources (issue 18) -------------------------------------------------------
 
 
+def _short_source_labels() -> list[str]:
+    """ "Experiential", not "Experiential (clients and carers)": a table column on paper."""
+    return [_label(KnowledgeSource, c).split(" (")[0] for c in KnowledgeSource.values]
+
+
 def knowledge_view(rows: list[dict] | None) -> dict | None:
     """The knowledge table of a snapshot in the reader's language; None for a snapshot
     taken before knowledge sources were counted, or with nothing recorded."""
@@ -340,7 +345,7 @@ def knowledge_view(rows: list[dict] | None) -> dict | None:
     labels = {key: label for key, label, _phase in PLACES}
     codes = KnowledgeSource.values
     return {
-        "source_labels": [_label(KnowledgeSource, c) for c in codes],
+        "source_labels": _short_source_labels(),
         "rows": [
             {
                 **r,
@@ -359,7 +364,7 @@ def knowledge_per_unit(units: list[dict]) -> dict | None:
         return None
     codes = KnowledgeSource.values
     return {
-        "source_labels": [_label(KnowledgeSource, c) for c in codes],
+        "source_labels": _short_source_labels(),
         "rows": [
             {
                 "name": u["unit"]["name"],
