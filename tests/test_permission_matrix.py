@@ -332,6 +332,10 @@ EXPECTED: dict[str, Url] = {
         Perm.VIEW, Perm.VIEW, unit_kwargs(pk=lambda w: w.report.pk), notes="the PDF"
     ),
     "reports:compare": Url(Perm.VIEW, Perm.VIEW, unit_kwargs(pk=lambda w: w.report.pk)),
+    # the archive to deposit holds the raw data: the research permission (issue 18)
+    "reports:archive": Url(
+        Perm.VIEW_RESEARCH, NOT_ALLOWED, unit_kwargs(pk=lambda w: w.report.pk), notes="a ZIP"
+    ),
     # reports of a programme: every unit's figures, so the research permission in every
     # unit (the researcher works in both of the programme's units; see EXACT_GET)
     "programme_reports:list": Url(
@@ -445,6 +449,7 @@ FILES = {
     "research:export",
     "research:fragments_export",
     "reports:download",
+    "reports:archive",
     "programme_reports:download",
     "units:session_ics",
     "units:calendar_feed",
