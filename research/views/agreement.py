@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
@@ -13,6 +14,8 @@ from .. import selectors
 from ..agreement import comparison_result, segment_codes, segments
 from ..models import CodingComparison, Material, SegmentCode
 from ..services.agreement import agreed_coding_save, comparison_start, second_coding_save
+
+COMPARISONS_PER_PAGE = 20
 
 
 def _codes_from(request, prefix: str, n: int, themes: dict) -> dict[int, list]:
@@ -57,9 +60,12 @@ def agreement(request, slug):
             "unit": unit,
             "access": access,
             "section": "agreement",
-            "comparisons": CodingComparison.objects.filter(unit=unit).select_related(
-                "material", "second_coder"
-            )[:50],
+            "page": Paginator(
+                CodingComparison.objects.filter(unit=unit).select_related(
+                    "material", "second_coder"
+                ),
+                COMPARISONS_PER_PAGE,
+            ).get_page(request.GET.get("page")),
             "materials": Material.objects.filter(unit=unit).only("pk", "title", "date"),
             "can_manage": access.can(Perm.MANAGE_RESEARCH),
             "error": error,

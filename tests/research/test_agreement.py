@@ -221,3 +221,22 @@ def test_the_report_method_section_carries_the_figures(coded, unit):
     assert (row["paragraphs"], row["overall"]["n"], row["overall"]["agreed"]) == (4, 8, 7)
     assert row["overall"]["kappa"] == pytest.approx(comparison_result(comparison).overall.kappa)
     assert [t["name"] for t in row["themes"]] == ["Trust", "Waiting"]
+
+
+def test_the_agreement_pages_cost_the_same_with_more_comparisons(coded, unit, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    material, _first, second, _trust, _waiting = coded
+    comparison_start(material=material, second_coder=second)
+    client = client_for(second)
+    url = reverse("research:agreement", kwargs={"slug": unit.slug})
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for _ in range(3):
+        other = MaterialFactory(unit=unit)
+        CodingComparison.objects.create(unit=unit, material=other, second_coder=second)
+    with CaptureQueriesContext(connection) as four:
+        assert client.get(url).status_code == 200
+    assert len(four) == len(one)
