@@ -225,3 +225,27 @@ def test_the_comparison_and_final_reports_carry_the_factor_table(programme):
         CONTEXTUAL,
         1,
     )
+
+
+def test_the_chain_page_costs_the_same_with_more_passages(programme, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    programme, units, factors, experiment, _g = programme
+    researcher = UserFactory()
+    for u in units:
+        MembershipFactory(unit=u, user=researcher, role=Role.RESEARCHER)
+    client = client_for(researcher)
+    url = reverse(
+        "research_programme:factor", kwargs={"slug": programme.slug, "pk": factors["Trust"].pk}
+    )
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(url).status_code == 200
+    trust = Theme.objects.get(unit=units[0], name="Trust")
+    for _ in range(3):
+        _code(units[0], trust, ExperimentFactory(unit=units[0], goal=experiment.goal))
+        _code(units[1], Theme.objects.get(unit=units[1], name="trust"))
+    with CaptureQueriesContext(connection) as after:
+        assert client.get(url).status_code == 200
+    assert len(after) == len(before)
