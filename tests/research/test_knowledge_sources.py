@@ -139,3 +139,26 @@ def test_the_final_report_snapshot_carries_the_knowledge_table(unit):
     assert experiments["sources"] == {"experiential": 1, "professional": 0, "scientific": 1}
     view = knowledge_view(snap["knowledge"])
     assert view["totals"] == [1, 0, 1]
+
+
+def test_coding_a_passage_records_its_knowledge_sources(unit, researcher, client_for):
+    material = MaterialFactory(unit=unit)
+    url = reverse(
+        "research:code_source",
+        kwargs={"slug": unit.slug, "kind": "material", "pk": material.pk, "field": "text"},
+    )
+    response = client_for(researcher).post(
+        url,
+        {
+            "passage": "Waiting lists remain a problem.",
+            "new_themes": "Waiting",
+            "knowledge_sources": ["experiential"],
+            "knowledge_reference": "Client council",
+        },
+    )
+    assert response.status_code == 302
+    fragment = CodedFragment.objects.get(unit=unit)
+    assert (fragment.knowledge_sources, fragment.knowledge_reference) == (
+        ["experiential"],
+        "Client council",
+    )
