@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,3 +27,18 @@ PLAIN_PHASE_TEXT = {
     ),
     6: _("The group looks at what it has reached and shares what it has learned with others."),
 }
+
+
+def checked_knowledge_sources(values) -> list[str]:
+    """The knowledge sources as stored (in the order of the choices, each once); an unknown
+    one is refused rather than dropped."""
+    values = list(values or [])
+    unknown = [v for v in values if v not in KnowledgeSource.values]
+    if unknown:
+        raise ValidationError(
+            {
+                "knowledge_sources": _("Unknown knowledge source: %(value)s.")
+                % {"value": ", ".join(map(str, unknown))}
+            }
+        )
+    return [v for v in KnowledgeSource.values if v in values]

@@ -322,9 +322,30 @@ def _seed_baseline(demo, slug, unit, facilitator):
     demo.log.append(f"baseline {slug}")
 
 
+# The kinds of knowledge a goal or step draws on, with a reference where there is one
+# (by the first words of its text).
+KNOWLEDGE = {
+    "In elk eerste gesprek": (["experiential", "professional"], ""),
+    "Professionals en ervaringsdeskundigen": (
+        ["experiential", "scientific"],
+        "Weerman (2016), Ervaringsdeskundige zorg- en dienstverlening",
+    ),
+    "Gespreksleidraad": (["professional"], "Gespreksleidraad wijkteam Eindhoven Oost"),
+    "Evalueren met vijf bewoners": (["experiential"], "Ervaringsdeskundige in het wijkteam"),
+    "Literatuur over ervaringskennis": (["scientific"], "Karbouniaris (2023), proefschrift"),
+}
+
+
+def _knowledge(text: str) -> dict:
+    for start, (sources, reference) in KNOWLEDGE.items():
+        if text.startswith(start):
+            return {"knowledge_sources": sources, "knowledge_reference": reference}
+    return {}
+
+
 def _add_goal(demo, unit, goal_spec, base_date):
     text, target, steps = goal_spec
-    goal = services.goal_create(unit=unit, text=text, target=target)
+    goal = services.goal_create(unit=unit, text=text, target=target, **_knowledge(text))
     for what, email, due_days, status in steps:
         services.action_step_create(
             goal=goal,
@@ -332,6 +353,7 @@ def _add_goal(demo, unit, goal_spec, base_date):
             owner=demo.people[email],
             due_date=base_date + timedelta(days=due_days),
             status=status,
+            **_knowledge(what),
         )
     return goal
 

@@ -26,6 +26,17 @@ from .services import EXPERIMENT_FIELDS
 _TEXTAREA = {"rows": 3}
 
 
+def knowledge_sources_field(label=None, help_text=None):
+    return forms.MultipleChoiceField(
+        label=label or _("Knowledge sources"),
+        help_text=help_text
+        or _("Which kinds of knowledge does this draw on? Tick all that apply."),
+        choices=KnowledgeSource.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
 class ProjectDesignForm(forms.ModelForm):
     class Meta:
         model = ProjectDesign
@@ -72,21 +83,32 @@ class MoveBackForm(forms.Form):
 class BaselineItemForm(forms.ModelForm):
     class Meta:
         model = BaselineItem
-        fields = ["kind", "text", "knowledge_source"]
+        fields = ["kind", "text", "knowledge_source", "knowledge_reference"]
         widgets = {"text": forms.Textarea(attrs=_TEXTAREA)}
 
 
 class GoalForm(forms.ModelForm):
+    knowledge_sources = knowledge_sources_field()
+
     class Meta:
         model = Goal
-        fields = ["text", "target", "order"]
+        fields = ["text", "target", "knowledge_sources", "knowledge_reference", "order"]
         widgets = {"text": forms.Textarea(attrs=_TEXTAREA)}
 
 
 class ActionStepForm(forms.ModelForm):
+    knowledge_sources = knowledge_sources_field()
+
     class Meta:
         model = ActionStep
-        fields = ["what", "owner", "due_date", "status"]
+        fields = [
+            "what",
+            "owner",
+            "due_date",
+            "status",
+            "knowledge_sources",
+            "knowledge_reference",
+        ]
         widgets = {
             "what": forms.Textarea(attrs={"rows": 2}),
             "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -115,12 +137,8 @@ class PlanApproveForm(forms.Form):
 
 
 class ExperimentForm(forms.ModelForm):
-    knowledge_sources = forms.MultipleChoiceField(
-        label=_("Knowledge sources I drew on"),
-        help_text=_("Where did the idea come from? Tick all that apply."),
-        choices=KnowledgeSource.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
+    knowledge_sources = knowledge_sources_field(
+        _("Knowledge sources I drew on"), _("Where did the idea come from? Tick all that apply.")
     )
 
     class Meta:

@@ -25,6 +25,11 @@ from .choices import KnowledgeSource
 User = settings.AUTH_USER_MODEL
 
 
+def knowledge_source_labels(codes) -> list[str]:
+    labels = dict(KnowledgeSource.choices)
+    return [str(labels[s]) for s in codes or [] if s in labels]
+
+
 class ProjectDesign(models.Model):
     """Phase 1 (and the group-size note of phase 2): one per unit."""
 
@@ -152,6 +157,12 @@ class BaselineItem(models.Model):
     knowledge_source = models.CharField(
         _("source of knowledge"), max_length=14, choices=KnowledgeSource.choices
     )
+    knowledge_reference = models.CharField(
+        _("reference"),
+        max_length=300,
+        blank=True,
+        help_text=_("Optional: a publication, a document or a person's role it draws on."),
+    )
     created_by = models.ForeignKey(
         User, verbose_name=_("added by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -179,6 +190,13 @@ class Goal(models.Model):
         blank=True,
         help_text=_("The construct or measure code the goal aims at, if there is one."),
     )
+    knowledge_sources = models.JSONField(_("knowledge sources"), default=list, blank=True)
+    knowledge_reference = models.CharField(
+        _("reference"),
+        max_length=300,
+        blank=True,
+        help_text=_("Optional: a publication, a document or a person's role it draws on."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -191,6 +209,9 @@ class Goal(models.Model):
 
     def __str__(self):
         return Truncator(self.text).chars(80)
+
+    def get_knowledge_sources_display(self) -> list[str]:
+        return knowledge_source_labels(self.knowledge_sources)
 
 
 class ActionStep(models.Model):
@@ -218,6 +239,13 @@ class ActionStep(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
     )
+    knowledge_sources = models.JSONField(_("knowledge sources"), default=list, blank=True)
+    knowledge_reference = models.CharField(
+        _("reference"),
+        max_length=300,
+        blank=True,
+        help_text=_("Optional: a publication, a document or a person's role it draws on."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -231,6 +259,9 @@ class ActionStep(models.Model):
 
     def __str__(self):
         return Truncator(self.what).chars(80)
+
+    def get_knowledge_sources_display(self) -> list[str]:
+        return knowledge_source_labels(self.knowledge_sources)
 
     @property
     def is_open(self) -> bool:
@@ -314,6 +345,12 @@ class Experiment(models.Model):
     learned = models.TextField(_("what I learned"), blank=True)
     next_steps = models.TextField(_("what I will try next"), blank=True)
     knowledge_sources = models.JSONField(_("knowledge sources"), default=list, blank=True)
+    knowledge_reference = models.CharField(
+        _("reference"),
+        max_length=300,
+        blank=True,
+        help_text=_("Optional: a publication, a document or a person's role it draws on."),
+    )
     visibility = models.CharField(
         _("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.DRAFT
     )
@@ -340,8 +377,7 @@ class Experiment(models.Model):
         return self.visibility == self.Visibility.SHARED
 
     def get_knowledge_sources_display(self) -> list[str]:
-        labels = dict(KnowledgeSource.choices)
-        return [str(labels[s]) for s in self.knowledge_sources if s in labels]
+        return knowledge_source_labels(self.knowledge_sources)
 
 
 class ExperimentComment(models.Model):

@@ -13,6 +13,7 @@ from units.files import store_upload
 from units.models import Membership, Session, Unit
 from units.updates import apply_changes
 
+from .choices import checked_knowledge_sources
 from .criteria import unmet_criteria
 from .files import validate_upload
 from .models import (
@@ -165,9 +166,22 @@ def project_design_save(*, unit: Unit, actor, **fields) -> ProjectDesign:
 
 
 @transaction.atomic
-def baseline_item_create(*, unit: Unit, actor, kind: str, text: str, knowledge_source: str):
+def baseline_item_create(
+    *,
+    unit: Unit,
+    actor,
+    kind: str,
+    text: str,
+    knowledge_source: str,
+    knowledge_reference: str = "",
+):
     item = BaselineItem(
-        unit=unit, kind=kind, text=text, knowledge_source=knowledge_source, created_by=actor
+        unit=unit,
+        kind=kind,
+        text=text,
+        knowledge_source=knowledge_source,
+        knowledge_reference=knowledge_reference,
+        created_by=actor,
     )
     item.full_clean()
     item.save()
@@ -191,15 +205,35 @@ def _check_owner(unit: Unit, owner) -> None:
 
 
 @transaction.atomic
-def goal_create(*, unit: Unit, text: str, target: str = "", order: int | None = None) -> Goal:
+def goal_create(
+    *,
+    unit: Unit,
+    text: str,
+    target: str = "",
+    order: int | None = None,
+    knowledge_sources=(),
+    knowledge_reference: str = "",
+) -> Goal:
     if order is None:
         order = Goal.objects.filter(unit=unit).count() + 1
-    return Goal.objects.create(unit=unit, text=text, target=target, order=order)
+    return Goal.objects.create(
+        unit=unit,
+        text=text,
+        target=target,
+        order=order,
+        knowledge_sources=checked_knowledge_sources(knowledge_sources),
+        knowledge_reference=knowledge_reference,
+    )
+
+
+GOAL_UPDATABLE = ("text", "target", "order", "knowledge_sources", "knowledge_reference")
 
 
 @transaction.atomic
 def goal_update(*, goal: Goal, **fields) -> Goal:
-    goal.save(update_fields=apply_changes(goal, fields, allowed=("text", "target", "order")))
+    if "knowledge_sources" in fields:
+        fields["knowledge_sources"] = checked_knowledge_sources(fields["knowledge_sources"])
+    goal.save(update_fields=apply_changes(goal, fields, allowed=GOAL_UPDATABLE))
     return goal
 
 
@@ -210,16 +244,42 @@ def goal_delete(*, goal: Goal) -> None:
 
 @transaction.atomic
 def action_step_create(
-    *, goal: Goal, what: str, owner=None, due_date=None, status=ActionStep.Status.OPEN, actor=None
+    *,
+    goal: Goal,
+    what: str,
+    owner=None,
+    due_date=None,
+    status=ActionStep.Status.OPEN,
+    actor=None,
+    knowledge_sources=(),
+    knowledge_reference: str = "",
 ) -> ActionStep:
     _check_owner(goal.unit, owner)
     order = ActionStep.objects.filter(goal=goal).count() + 1
     step = ActionStep.objects.create(
-        goal=goal, what=what, owner=owner, due_date=due_date, status=status, order=order
+        goal=goal,
+        what=what,
+        owner=owner,
+        due_date=due_date,
+        status=status,
+        order=order,
+        knowledge_sources=checked_knowledge_sources(knowledge_sources),
+        knowledge_reference=knowledge_reference,
     )
     if owner is not None:
         registry.emit("action_step.assigned", step=step, actor=actor)
     return step
+
+
+STEP_UPDATABLE = (
+    "what",
+    "owner",
+    "due_date",
+    "status",
+    "goal",
+    "knowledge_sources",
+    "knowledge_reference",
+)
 
 
 @transaction.atomic
@@ -228,7 +288,9 @@ def action_step_update(*, step: ActionStep, actor=None, **fields) -> ActionStep:
         _check_owner(step.goal.unit, fields["owner"])
     # From the row: a model form has already set the new owner on ``step``.
     owner_before = ActionStep.objects.filter(pk=step.pk).values_list("owner_id", flat=True).first()
-    changed = apply_changes(step, fields, allowed=("what", "owner", "due_date", "status", "goal"))
+    if "knowledge_sources" in fields:
+        fields["knowledge_sources"] = checked_knowledge_sources(fields["knowledge_sources"])
+    changed = apply_changes(step, fields, allowed=STEP_UPDATABLE)
     step.save(update_fields=changed)
     if step.owner_id is not None and step.owner_id != owner_before:
         registry.emit("action_step.assigned", step=step, actor=actor)
@@ -322,6 +384,7 @@ EXPERIMENT_FIELDS = (
     "learned",
     "next_steps",
     "knowledge_sources",
+    "knowledge_reference",
     "visibility",
 )
 
@@ -334,6 +397,8 @@ def _check_goal(unit: Unit, goal) -> None:
 @transaction.atomic
 def experiment_create(*, unit: Unit, author, **fields) -> Experiment:
     _check_goal(unit, fields.get("goal"))
+    if "knowledge_sources" in fields:
+        fields["knowledge_sources"] = checked_knowledge_sources(fields["knowledge_sources"])
     experiment = Experiment(unit=unit, author=author)
     for name in EXPERIMENT_FIELDS:
         if name in fields:
@@ -347,6 +412,8 @@ def experiment_update(*, experiment: Experiment, actor, **fields) -> Experiment:
     if experiment.author_id != actor.pk:
         raise PermissionDenied(_("Only the author can change an experiment."))
     _check_goal(experiment.unit, fields.get("goal"))
+    if "knowledge_sources" in fields:
+        fields["knowledge_sources"] = checked_knowledge_sources(fields["knowledge_sources"])
     experiment.save(update_fields=apply_changes(experiment, fields, allowed=EXPERIMENT_FIELDS))
     return experiment
 

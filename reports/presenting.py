@@ -343,6 +343,8 @@ def unit_context(kind: str, snap: dict) -> dict:
         "show_plan": kind != Kind.BASELINE or bool(snap["plan"]["goals"]),
         "show_experiments": kind != Kind.BASELINE,
         "show_products": kind == Kind.FINAL,
+        "knowledge": knowledge_view(snap.get("knowledge")),
+        "agreement": snap.get("agreement") or [],
     }
     if kind == Kind.FINAL:
         products = snap.get("products") or {"products": [], "disseminations": []}
@@ -356,7 +358,85 @@ def unit_context(kind: str, snap: dict) -> dict:
         ]
         context["final_changes"] = final_changes(snap["statistics"])
         context["final_changes_marked"] = any_marked(context["final_changes"])
+        context["programme_factors"] = factors_view(snap.get("factors"), snap["unit"]["slug"])
     return context
+
+
+# --- Knowledge sources (issue 18) -------------------------------------------------------
+
+
+def _short_source_labels() -> list[str]:
+    """ "Experiential", not "Experiential (clients and carers)": a table column on paper."""
+    return [_label(KnowledgeSource, c).split(" (")[0] for c in KnowledgeSource.values]
+
+
+def knowledge_view(rows: list[dict] | None) -> dict | None:
+    """The knowledge table of a snapshot in the reader's language; None for a snapshot
+    taken before knowledge sources were counted, or with nothing recorded."""
+    if not rows or not any(r["total"] for r in rows):
+        return None
+    from research.knowledge import PLACES
+
+    labels = {key: label for key, label, _phase in PLACES}
+    codes = KnowledgeSource.values
+    return {
+        "source_labels": _short_source_labels(),
+        "rows": [
+            {
+                **r,
+                "label": str(labels.get(r["key"], r["key"])),
+                "cells": [r["sources"].get(c, 0) for c in codes],
+            }
+            for r in rows
+        ],
+        "totals": [sum(r["sources"].get(c, 0) for r in rows) for c in codes],
+    }
+
+
+def knowledge_per_unit(units: list[dict]) -> dict | None:
+    """Per unit, the records naming each kind of knowledge anywhere in the unit."""
+    if not any(u.get("knowledge") for u in units):
+        return None
+    codes = KnowledgeSource.values
+    return {
+        "source_labels": _short_source_labels(),
+        "rows": [
+            {
+                "name": u["unit"]["name"],
+                "total": sum(r["total"] for r in u.get("knowledge") or []),
+                "cells": [
+                    sum(r["sources"].get(c, 0) for r in u.get("knowledge") or []) for c in codes
+                ],
+            }
+            for u in units
+        ],
+    }
+
+
+def factors_view(factors: list[dict] | None, unit_slug: str | None = None) -> list[dict]:
+    """The factor table of a snapshot in the reader's language: for a unit's final report
+    (``unit_slug``) this unit's evidence counts, for a comparison every unit's."""
+    from research.factors import OCCURRENCE_LABELS
+
+    rows = []
+    for f in factors or []:
+        cells = [c for c in f["units"] if unit_slug is None or c["slug"] == unit_slug]
+        rows.append(
+            {
+                **f,
+                "occurrence_label": str(OCCURRENCE_LABELS.get(f["occurrence"], f["occurrence"])),
+                "computed_label": str(OCCURRENCE_LABELS.get(f["computed"], f["computed"])),
+                "overridden": bool(f["override"]) and f["override"] != f["computed"],
+                "cells": cells,
+                "n_evidenced": sum(1 for c in f["units"] if c["passages"]),
+                "n_units": len(f["units"]),
+                "passages": sum(c["passages"] for c in cells),
+                "experiments": sum(c["experiments"] for c in cells),
+                "goals": sum(c["goals"] for c in cells),
+                "measures": sum(c["measures"] for c in cells),
+            }
+        )
+    return rows
 
 
 # --- Programme comparison ---------------------------------------------------------------
@@ -433,6 +513,8 @@ def comparison_context(snap: dict) -> dict:
         "has_narrative": any(v.strip() for v in snap["narrative"].values()),
         # Snapshots before version 3 knew nothing of consent: nobody was left out.
         "left_out": sum((row.get("consent") or {}).get("left_out", 0) for row in snap["units"]),
+        "knowledge": knowledge_per_unit(snap["units"]),
+        "programme_factors": factors_view(snap.get("factors")),
     }
 
 

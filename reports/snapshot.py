@@ -23,7 +23,8 @@ from units.models import ROLES_NEVER_NAMED_IN_REPORTS, Attendance, Membership, R
 from .models import Kind, ReportNarrative
 
 # 2: people are named by role and number; by name only where the unit allows it.
-# 3: people who declined or withdrew consent are left out ("consent").
+# 3: people who declined or withdrew consent are left out ("consent"); text answers,
+#    knowledge sources, coders' agreement and programme factors.
 SNAPSHOT_VERSION = 3
 QUOTES_PER_THEME = 2
 REFLECTIONS = 4
@@ -376,6 +377,68 @@ def _experiment_themes(visible, experiment_type) -> list[dict]:
     return [{"name": name, "n": n} for name, n in counts.most_common(8)]
 
 
+def _knowledge_part(units) -> dict[int, list[dict]]:
+    """Per unit, the knowledge sources counted where they were recorded (issue 18)."""
+    from research.knowledge import knowledge_by_unit
+
+    return {
+        unit_id: [row.to_dict() for row in rows]
+        for unit_id, rows in knowledge_by_unit(units).items()
+    }
+
+
+def _factors_part(programme, units) -> list[dict]:
+    """The programme's factors with their evidence counted per unit (issue 18): whether each
+    is common or contextual as computed from the coding, and the researcher's answer and
+    reason where one was given."""
+    from research.factors import factor_table
+
+    return [
+        {
+            "name": row.factor.name,
+            "description": row.factor.description,
+            "computed": row.computed,
+            "override": row.factor.override,
+            "reason": row.factor.override_reason,
+            "occurrence": row.occurrence,
+            "units": [
+                {"slug": cell["unit"].slug, **{k: v for k, v in cell.items() if k != "unit"}}
+                for cell in row.per_unit
+            ],
+        }
+        for row in factor_table(programme, units)
+    ]
+
+
+def _agreement_part(unit) -> list[dict]:
+    """Agreement between coders on the unit's blind second codings (issue 18): overall and
+    per theme, for the method section."""
+    from research.agreement import comparison_result
+    from research.models import CodingComparison
+
+    def figures(a) -> dict:
+        return {"n": a.n, "agreed": a.agreed, "alpha": a.alpha, "kappa": a.kappa}
+
+    rows = []
+    for comparison in (
+        CodingComparison.objects.filter(unit=unit)
+        .exclude(status=CodingComparison.Status.OPEN)
+        .select_related("material", "second_coder")
+        .order_by("created_at", "pk")
+    ):
+        result = comparison_result(comparison)
+        rows.append(
+            {
+                "material": comparison.material.title,
+                "paragraphs": len(result.rows),
+                "status": comparison.status,
+                "overall": figures(result.overall),
+                "themes": [{"name": a.theme.name, **figures(a)} for a in result.per_theme],
+            }
+        )
+    return rows
+
+
 def _products_part(unit) -> dict:
     from phases.models import Dissemination, Product
 
@@ -430,11 +493,17 @@ def unit_snapshot(unit, kind: str) -> dict:
         "text_answers": _text_answers_part(unit, left_out_codes),
         "qualitative": _qualitative_part(unit, members, left_out),
         "narrative": _narrative(unit=unit, kind=kind),
+        "knowledge": _knowledge_part([unit])[unit.pk],
+        "agreement": _agreement_part(unit),
     }
     for m in data["members"]:
         m.pop("user_id")
     if kind == Kind.FINAL:
         data["products"] = _products_part(unit)
+        if unit.programme_id:
+            data["factors"] = _factors_part(
+                unit.programme, list(unit.programme.units.order_by("name"))
+            )
     if kind in (Kind.INTERMEDIARY, Kind.FINAL):
         from .monitor_section import monitor_part
 
@@ -450,6 +519,7 @@ def programme_snapshot(programme) -> dict:
     from research.models import Theme
 
     units = list(programme.units.order_by("name").prefetch_related("organisations"))
+    knowledge = _knowledge_part(units)
     rows = []
     for unit in units:
         left_out = frozenset(left_out_user_ids(unit))
@@ -477,6 +547,7 @@ def programme_snapshot(programme) -> dict:
                     for t in _qualitative_part(unit, members, left_out)["themes"]
                     if t["n"] or t["factor"] != "none"
                 ],
+                "knowledge": knowledge[unit.pk],
             }
         )
     programme_themes = [
@@ -495,5 +566,6 @@ def programme_snapshot(programme) -> dict:
         },
         "units": rows,
         "programme_themes": programme_themes,
+        "factors": _factors_part(programme, units),
         "narrative": _narrative(programme=programme, kind=Kind.COMPARISON),
     }

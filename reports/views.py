@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from bpu.downloads import private_download
 from units.access import (
@@ -32,6 +32,7 @@ from units.access import (
 )
 from units.models import Programme, Unit
 
+from .archive import build_archive
 from .compare import snapshot_differences
 from .forms import NarrativeForm, ReportRequestForm
 from .models import UNIT_KINDS, Kind, Report, ReportNarrative, Status
@@ -200,6 +201,26 @@ def report_download(request, slug, scope, pk):
     return FileResponse(
         handle, as_attachment=True, filename=report.download_name(), content_type="application/pdf"
     )
+
+
+@private_download
+@login_required
+@require_GET
+def report_archive(request, slug, scope, pk):
+    """A ZIP to deposit (``reports.archive``): the raw data are in it, so whoever may see
+    the unit's research, for a unit report that is done."""
+    s = _scope(request, slug, scope, Perm.VIEW_RESEARCH)
+    report = _report(s, pk)
+    if report.status != Status.DONE or not report.pdf or report.unit_id is None:
+        raise Http404
+    try:
+        data = build_archive(report)
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    name = report.download_name().removesuffix(".pdf") + "-archive.zip"
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required

@@ -7,6 +7,8 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from phases.choices import KnowledgeSource
+
 from .models import Material, Theme
 
 
@@ -50,6 +52,19 @@ class CodingForm(forms.Form):
         required=False,
         max_length=500,
         help_text=_("Separate several with commas."),
+    )
+    knowledge_sources = forms.MultipleChoiceField(
+        label=_("Knowledge sources"),
+        help_text=_("Which kinds of knowledge does the passage voice? Tick all that apply."),
+        choices=KnowledgeSource.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    knowledge_reference = forms.CharField(
+        label=_("Reference"),
+        required=False,
+        max_length=300,
+        help_text=_("Optional: a publication, a document or a person's role it draws on."),
     )
 
     def __init__(self, *args, themes_queryset, **kwargs):

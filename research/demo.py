@@ -1,5 +1,6 @@
 from .demo_coding import seed_coding
 from .demo_data import seed_data
+from .demo_evidence import seed_evidence
 
 
 def seed(demo):
@@ -8,3 +9,5 @@ def seed(demo):
     seed_data(demo)
     # Themes, materials and coded passages (research/demo_coding.py).
     seed_coding(demo)
+    # Knowledge sources, goals and measures, factors, a blind second coding (issue 18).
+    seed_evidence(demo)

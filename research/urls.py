@@ -8,11 +8,14 @@
 from django.urls import path
 
 from .views import (
+    agreement,
     codebook,
     coding,
     consent,
     export,
+    factors,
     imports,
+    knowledge,
     overview,
     programme,
     statistics,
@@ -56,8 +59,17 @@ urlpatterns = [
     path("themes/", themes.themes, name="themes"),
     path("themes/<int:pk>/", themes.theme_detail, name="theme_detail"),
     path("themes/<int:pk>/edit/", themes.theme_edit, name="theme_edit"),
+    # Knowledge sources and the measures of goals (the evidence chain's links)
+    path("knowledge/", knowledge.knowledge, name="knowledge"),
+    path("goals/", knowledge.goal_measures, name="goal_measures"),
+    # Agreement between coders
+    path("agreement/", agreement.agreement, name="agreement"),
+    path("agreement/<int:pk>/blind/", agreement.blind_coding, name="blind_coding"),
+    path("agreement/<int:pk>/", agreement.comparison, name="comparison"),
 ]
 
 programme_urlpatterns = [
     path("", programme.comparison, name="comparison"),
+    path("factors/", factors.factors, name="factors"),
+    path("factors/<int:pk>/", factors.factor_detail, name="factor"),
 ]

@@ -368,8 +368,31 @@ EXPECTED: dict[str, Url] = {
         Perm.MANAGE_RESEARCH,
         unit_kwargs(pk=lambda w: _fragment(w).themes.get().pk),
     ),
+    # knowledge sources and the measures each goal aims at (issue 18)
+    "research:knowledge": Url(Perm.VIEW_RESEARCH, NOT_ALLOWED),
+    "research:goal_measures": Url(Perm.VIEW_RESEARCH, Perm.MANAGE_RESEARCH),
     "research_programme:comparison": Url(
         Perm.VIEW_RESEARCH, NOT_ALLOWED, lambda w: {"slug": w.unit.programme.slug}
+    ),
+    # agreement between coders (issue 18): the blind page is the second coder's alone
+    "research:agreement": Url(Perm.VIEW_RESEARCH, Perm.MANAGE_RESEARCH),
+    "research:blind_coding": Url(
+        {"researcher"}, {"researcher"}, unit_kwargs(pk=lambda w: _comparison(w, "open").pk)
+    ),
+    "research:comparison": Url(
+        Perm.VIEW_RESEARCH,
+        Perm.MANAGE_RESEARCH,
+        unit_kwargs(pk=lambda w: _comparison(w, "submitted").pk),
+    ),
+    # programme factors (issue 18): read like the comparison; linking themes of several
+    # units and overriding the coding's answer needs the research of every unit
+    "research_programme:factors": Url(
+        Perm.VIEW_RESEARCH, COMPARISON_READERS, lambda w: {"slug": w.unit.programme.slug}
+    ),
+    "research_programme:factor": Url(
+        Perm.VIEW_RESEARCH,
+        COMPARISON_READERS,
+        lambda w: {"slug": w.unit.programme.slug, "pk": _factor(w).pk},
     ),
     # reports of a unit
     "reports:list": Url(Perm.VIEW, Perm.VIEW),
@@ -382,6 +405,10 @@ EXPECTED: dict[str, Url] = {
         Perm.VIEW, Perm.VIEW, unit_kwargs(pk=lambda w: w.report.pk), notes="the PDF"
     ),
     "reports:compare": Url(Perm.VIEW, Perm.VIEW, unit_kwargs(pk=lambda w: w.report.pk)),
+    # the archive to deposit holds the raw data: the research permission (issue 18)
+    "reports:archive": Url(
+        Perm.VIEW_RESEARCH, NOT_ALLOWED, unit_kwargs(pk=lambda w: w.report.pk), notes="a ZIP"
+    ),
     # reports of a programme: every unit's figures, so the research permission in every
     # unit (the researcher works in both of the programme's units; see EXACT_GET)
     "programme_reports:list": Url(
@@ -460,6 +487,25 @@ def _fragment(w):
     return fragment
 
 
+def _comparison(w, status):
+    """A material coded by someone, coded again by the researcher (open: still blind)."""
+    from research.models import CodingComparison
+
+    found = CodingComparison.objects.filter(unit=w.unit, status=status).first()
+    if found is None:
+        material = f.MaterialFactory(unit=w.unit)
+        found = CodingComparison.objects.create(
+            unit=w.unit, material=material, second_coder=w.people["researcher"], status=status
+        )
+    return found
+
+
+def _factor(w):
+    from research.models import ProgrammeFactor
+
+    return ProgrammeFactor.objects.get_or_create(programme=w.unit.programme, name="Trust")[0]
+
+
 def _wave(w):
     from research.services.waves import waves_ensure_defaults
 
@@ -490,6 +536,7 @@ FILES = {
     "research:export",
     "research:fragments_export",
     "reports:download",
+    "reports:archive",
     "programme_reports:download",
     "units:session_ics",
     "units:calendar_feed",

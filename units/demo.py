@@ -46,6 +46,8 @@ PEOPLE = [
     ("admin@example.org", "Ada Beheer", "nl", True),
     ("facilitator@example.org", "Fatima El Amrani", "nl", False),
     ("researcher@example.org", "Ruben de Vries", "nl", False),
+    # A second researcher: codes an interview blind, for the agreement between coders.
+    ("researcher2@example.org", "Iris Bos", "nl", False),
     ("professional@example.org", "Priya Jansen", "nl", False),
     ("member@example.org", "Mark Visser", "en", False),
     ("student@example.org", "Sanne Bakker", "nl", False),
@@ -98,6 +100,7 @@ MEMBERSHIPS = {
     "eindhoven-ervaringsdeskundigheid": [
         ("facilitator@example.org", Role.FACILITATOR),
         ("researcher@example.org", Role.RESEARCHER),
+        ("researcher2@example.org", Role.RESEARCHER),
         ("professional@example.org", Role.PROFESSIONAL),
         ("member@example.org", Role.PROFESSIONAL),
         ("student@example.org", Role.STUDENT),

@@ -16,6 +16,7 @@ from .coding import (
     theme_update,
 )
 from .data_version import data_version_bump
+from .evidence import goal_measures_set
 from .import_batches import (
     import_batch_confirm,
     import_batch_process,
@@ -29,6 +30,7 @@ from .waves import wave_create, wave_update, waves_ensure_defaults
 
 __all__ = [
     "data_version_bump",
+    "goal_measures_set",
     "MEASURE_FIELDS",
     "CodebookResult",
     "ImportResult",

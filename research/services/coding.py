@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
 
+from phases.choices import checked_knowledge_sources
+
 from ..models import CodedFragment, Material, Theme
 from ..passages import locate_passage, resolve_offsets, split_theme_names
 from ..selectors import themes_for_unit
@@ -70,6 +72,8 @@ def fragment_create(
     end: int | None = None,
     themes=(),
     new_theme_names: str = "",
+    knowledge_sources=(),
+    knowledge_reference: str = "",
 ) -> CodedFragment:
     """Code a passage of ``source`` with existing themes and/or new ones (by name)."""
     unit = source.obj.unit
@@ -90,6 +94,8 @@ def fragment_create(
         end=end,
         text=source.text[start:end],
         coded_by=actor,
+        knowledge_sources=checked_knowledge_sources(knowledge_sources),
+        knowledge_reference=knowledge_reference.strip(),
     )
     fragment.themes.set({t.pk for t in chosen})
     return fragment

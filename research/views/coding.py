@@ -20,7 +20,7 @@ from units.models import AccessAction, DataKind
 from .. import selectors
 from ..coding_forms import CodingForm, MaterialForm
 from ..exporting import neutralise
-from ..models import CodedFragment, Material
+from ..models import CodedFragment, CodingComparison, Material
 from ..passages import highlighted_segments
 from ..services import coding as services
 
@@ -94,6 +94,14 @@ def code_source(request, slug, kind, pk, field):
     access = get_unit_access(request.user, slug, Perm.VIEW_RESEARCH)
     unit = access.unit
     source = selectors.get_source(unit, kind, pk, field)
+    blind = CodingComparison.objects.filter(
+        material_id=source.obj.pk if kind == "material" else None,
+        second_coder=request.user,
+        status=CodingComparison.Status.OPEN,
+    ).first()
+    if blind is not None:
+        # Blind means blind: the second coder sees this material's coding after submitting.
+        return redirect("research:blind_coding", slug=slug, pk=blind.pk)
     can_code = access.can(Perm.MANAGE_RESEARCH)
     form = None
     if can_code or request.method == "POST":
@@ -111,6 +119,8 @@ def code_source(request, slug, kind, pk, field):
                 end=data.get("end"),
                 themes=list(data["themes"]),
                 new_theme_names=data["new_themes"],
+                knowledge_sources=data["knowledge_sources"],
+                knowledge_reference=data["knowledge_reference"],
             )
         except ValidationError as error:
             form_errors_from(form, error)
