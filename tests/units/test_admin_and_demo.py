@@ -1,5 +1,7 @@
 """The admin pages for units models, and the demo seeder."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -67,3 +69,16 @@ def test_seed_demo_makes_sessions_with_attendance_and_notes_once():
         AgendaItem.objects.count(),
         Attendance.objects.count(),
     ) == counts
+
+
+def test_seed_demo_prints_each_account_with_its_roles_and_units():
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    lines = {line.split()[0]: line for line in out.getvalue().splitlines() if "@" in line}
+    assert (
+        lines["facilitator2@example.org"].split(None, 3)[3] == "facilitator in utrecht-mantelzorg"
+    )
+    assert lines["admin@example.org"].endswith("administrator")
+    assert lines["client@example.org"].endswith(
+        "service_user in eindhoven-ervaringsdeskundigheid, tilburg-eenzaamheid"
+    )
