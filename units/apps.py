@@ -47,6 +47,13 @@ class UnitsConfig(AppConfig):
             context=profile_consent_section,
             order=10,
         )
+        # Who looked at the person's data (the access log), linked from the same page.
+        register_profile_section(
+            key="access_log",
+            template="units/_profile_access_log.html",
+            context=lambda user: {},
+            order=20,
+        )
         registry.register_my_work(
             key="next_session", label=_("My next session"), items=work.next_session, order=10
         )
