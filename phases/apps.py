@@ -34,6 +34,12 @@ class PhasesConfig(AppConfig):
         registry.register_overview_panel(
             key="phase_timeline", template="phases/_unit_overview_timeline.html", order=10
         )
+        # The menu shows "Learning monitor" to those it has something for, decided once at
+        # login and kept in the session (no query on every page); a role given later shows
+        # it from the next login on, the unit's own Monitor tab at once.
+        from django.contrib.auth.signals import user_logged_in
+
+        user_logged_in.connect(remember_monitor_menu, dispatch_uid="phases_remember_monitor_menu")
         # What it holds of a person, for erasure and retention (accounts.erasure).
         from . import privacy
 
@@ -47,3 +53,13 @@ class PhasesConfig(AppConfig):
         registry.register_my_work(
             key="drafts", label=_("My drafts"), items=work.my_drafts, order=40
         )
+
+
+MONITOR_MENU_SESSION_KEY = "monitor_menu"
+
+
+def remember_monitor_menu(sender, request, user, **kwargs):
+    from .selectors import watches_units
+
+    if request is not None and hasattr(request, "session"):
+        request.session[MONITOR_MENU_SESSION_KEY] = user.is_staff or watches_units(user)

@@ -408,6 +408,16 @@ def unit_history(unit, user, limit: int = 300) -> list[HistoryEntry]:
 # --- The learning-mode monitor ----------------------------------------------------
 
 
+def watches_units(user) -> bool:
+    """Whether the person facilitates or manages a unit now: whether the learning monitor
+    has anything to show them. One query."""
+    return (
+        Membership.objects.current()
+        .filter(user=user, role__in=[Role.FACILITATOR, Role.MANAGER])
+        .exists()
+    )
+
+
 def monitor_units_for(user) -> tuple[list, list]:
     """(units the person facilitates, units they are a manager of), by name. One query."""
     memberships = (

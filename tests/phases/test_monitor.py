@@ -254,3 +254,12 @@ def test_the_unit_monitor_page_costs_the_same_queries_for_a_new_unit_and_a_long_
             reverse("phases:monitor", kwargs={"slug": long.slug})
         )
     assert response.status_code == 200
+
+
+def test_the_menu_offers_the_monitor_only_to_those_it_has_something_for(
+    unit, facilitator, member, client_for
+):
+    link = f'href="{reverse("monitor:mine")}"'
+
+    assert link in client_for(facilitator).get(reverse("units:dashboard")).content.decode()
+    assert link not in client_for(member).get(reverse("units:dashboard")).content.decode()
