@@ -192,8 +192,12 @@ def _baseline_items_part(unit) -> list[dict]:
 
 def _plan_part(unit, members: list[dict]) -> dict:
     from phases.models import ActionStep, Goal, PlanVersion
+    from research.models import Measure
 
-    goals = list(Goal.objects.filter(unit=unit).prefetch_related("steps"))
+    goals = list(Goal.objects.filter(unit=unit).prefetch_related("steps", "measure_links__measure"))
+    # What a goal aims at, by the measures' names: the linked measures, or else the
+    # measure whose code the goal's free text names (never a bare code in a report).
+    measure_labels = dict(Measure.objects.filter(unit=unit).values_list("code", "label"))
     status_counts = Counter(
         ActionStep.objects.filter(goal__unit=unit).values_list("status", flat=True)
     )
@@ -206,6 +210,8 @@ def _plan_part(unit, members: list[dict]) -> dict:
                 "id": g.pk,
                 "text": g.text,
                 "target": g.target,
+                "measures": [link.measure.label for link in g.measure_links.all()]
+                or ([measure_labels[g.target]] if g.target in measure_labels else []),
                 "steps_total": len(steps),
                 "steps_done": sum(1 for s in steps if s.status == ActionStep.Status.DONE),
                 "steps": [
