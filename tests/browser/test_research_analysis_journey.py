@@ -40,7 +40,8 @@ def test_researcher_reads_statistics_on_a_phone_and_codes_a_passage(
 
     phone.goto(f"/units/{unit.slug}/research/statistics/")
     expect(page.locator("main")).to_contain_text("Loneliness (UCLA-3)")
-    expect(page.locator("svg.research-chart")).to_have_count(2)
+    # The Likert item's means and its distribution of answers, the yes/no measure's share.
+    expect(page.locator("svg.research-chart")).to_have_count(3)
     phone.screenshot("research-statistics-phone-en")
 
     phone.goto(f"/units/{unit.slug}/research/coding/material/{material.pk}/text/")
