@@ -4,12 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bpu.downloads import private_download
+from bpu.downloads import private_download, stored_file_response
 from units.access import Accessed, Perm, get_unit_access
 from units.forms import AttachmentForm, form_errors_from
 from units.models import AccessAction, DataKind
@@ -215,15 +214,8 @@ def _visible_attachment(access, user, pk) -> ExperimentAttachment:
 def experiment_attachment(request, slug, pk):
     access = get_unit_access(request.user, slug, Perm.VIEW)
     attachment = _visible_attachment(access, request.user, pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return stored_file_response(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )
 
 

@@ -3,12 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bpu.downloads import private_download
+from bpu.downloads import private_download, stored_file_response
 from units.access import Perm, get_unit_access
 from units.forms import form_errors_from
 
@@ -104,13 +103,8 @@ def product_delete(request, slug, pk):
 def product_file_download(request, slug, pk):
     access = get_unit_access(request.user, slug, Perm.VIEW)
     product_file = get_object_or_404(ProductFile, pk=pk, product__unit=access.unit)
-    try:
-        handle = product_file.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(
-        handle,
-        as_attachment=True,
+    return stored_file_response(
+        product_file.file,
         filename=product_file.original_name,
         content_type=product_file.content_type,
     )

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from bpu.downloads import private_download
+from bpu.downloads import private_download, stored_file_response
 
 from .. import calendar, selectors, services
 from ..access import Accessed, Perm, get_unit_access
@@ -241,15 +241,8 @@ def _attachment(access, pk, file_pk) -> SessionAttachment:
 def session_attachment(request, slug, pk, file_pk):
     access = get_unit_access(request.user, slug, Perm.VIEW)
     attachment = _attachment(access, pk, file_pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return stored_file_response(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )
 
 
