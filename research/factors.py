@@ -116,16 +116,16 @@ class FactorRow:
         return sum(self.measures.values())
 
 
-def _visible_in(units):
-    """The visible passages of all these units, as one queryset."""
+def _visible_in(units, viewer=None):
+    """The passages of all these units ``viewer`` may see, as one queryset."""
     visible = None
     for unit in units:
-        qs = visible_fragments(unit)
+        qs = visible_fragments(unit, viewer)
         visible = qs if visible is None else visible | qs
     return visible
 
 
-def factor_table(programme, units) -> list[FactorRow]:
+def factor_table(programme, units, viewer=None) -> list[FactorRow]:
     """Every factor of the programme with its evidence counted in ``units`` (a fixed
     number of queries, whatever the number of factors and passages)."""
     units = list(units)
@@ -136,7 +136,7 @@ def factor_table(programme, units) -> list[FactorRow]:
     through = CodedFragment.themes.through
     links = list(
         through.objects.filter(
-            codedfragment__in=_visible_in(units), theme__programme_factor__in=factors
+            codedfragment__in=_visible_in(units, viewer), theme__programme_factor__in=factors
         ).values_list(
             "theme__programme_factor_id",
             "codedfragment_id",
@@ -205,7 +205,7 @@ class UnitChain:
     goals: list[ChainGoal]
 
 
-def evidence_chain(factor: ProgrammeFactor, units) -> list[UnitChain]:
+def evidence_chain(factor: ProgrammeFactor, units, viewer=None) -> list[UnitChain]:
     """Per unit: the passages coded with the factor's themes (oldest first, with their
     source), the shared experiments they came from, the goals those serve and the
     measured change of each measure linked to those goals (from the unit's statistics,
@@ -214,7 +214,7 @@ def evidence_chain(factor: ProgrammeFactor, units) -> list[UnitChain]:
     experiment_type = ContentType.objects.get_for_model(Experiment)
     for unit in units:
         fragments = list(
-            visible_fragments(unit)
+            visible_fragments(unit, viewer)
             .filter(themes__programme_factor=factor)
             .distinct()
             .order_by("created_at", "id")
