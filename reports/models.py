@@ -157,10 +157,17 @@ class Report(models.Model):
 
 @receiver(post_delete, sender=Report)
 def _delete_pdf_file(sender, instance, **kwargs):
-    """A deleted report (or its deleted unit) takes its PDF with it, once the delete commits."""
+    """A deleted report (or its deleted unit) takes its PDF and its copy of the data with
+    it, once the delete commits."""
     if instance.pdf:
         storage, name = instance.pdf.storage, instance.pdf.name
         transaction.on_commit(lambda: storage.delete(name))
+    if instance.snapshot:
+        from .archive import data_copy_delete, data_copy_names
+
+        # And the copy of the data it was made from (named now: the id goes with the row).
+        names = data_copy_names(instance)
+        transaction.on_commit(lambda: data_copy_delete(instance, names))
 
 
 class ReportNarrative(models.Model):

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/status/", views.report_status, SCOPE, name="status"),
     path("<int:pk>/download/", views.report_download, SCOPE, name="download"),
     path("<int:pk>/compare/", views.report_compare, SCOPE, name="compare"),
+    path("<int:pk>/archive.zip", views.report_archive, SCOPE, name="archive"),
 ]

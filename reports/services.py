@@ -33,6 +33,7 @@ from units.models import Programme, Unit
 from units.updates import apply_changes
 
 from . import snapshot as snapshots
+from .archive import data_copy_save
 from .models import UNIT_KINDS, Kind, Report, ReportNarrative, Status, report_upload_to
 from .rendering import html_to_pdf, render_html
 
@@ -280,6 +281,8 @@ def report_render(report_id: int, task_id: str | None = None) -> Report | None:
             if not snapshot:
                 # Taken on the first attempt and kept: a retry renders the same data.
                 snapshot = build_snapshot(report)
+                # And the data it is made from, for the archive to deposit.
+                data_copy_save(report, snapshot)
                 Report.objects.filter(pk=report_id).update(snapshot=snapshot)
             _progress(report, 10)
             html = render_html(

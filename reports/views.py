@@ -207,11 +207,11 @@ def report_download(request, slug, scope, pk):
 @login_required
 @require_GET
 def report_archive(request, slug, scope, pk):
-    """A ZIP to deposit (``reports.archive``): the raw data are in it, so whoever may see
-    the unit's research, for a unit report that is done."""
+    """A ZIP to deposit (``reports.archive``) of a report that is done: the raw data are
+    in it, so whoever may see the unit's research (a comparison's: every unit's)."""
     s = _scope(request, slug, scope, Perm.VIEW_RESEARCH)
     report = _report(s, pk)
-    if report.status != Status.DONE or not report.pdf or report.unit_id is None:
+    if report.status != Status.DONE or not report.pdf:
         raise Http404
     try:
         data = build_archive(report)

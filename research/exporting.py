@@ -33,12 +33,13 @@ def _number(value: float):
     return int(value) if value.is_integer() and abs(value) < 1e16 else value
 
 
-def _values(unit):
-    rows = (
-        Observation.objects.filter(unit=unit)
-        .order_by("respondent", "wave__order", "wave__code", "measure__order", "measure__code")
-        .values_list("respondent", "wave__code", "measure_id", "value_numeric", "value_text")
-    )
+def _values(unit, leave_out=frozenset()):
+    observations = Observation.objects.filter(unit=unit)
+    if leave_out:
+        observations = observations.exclude(respondent__in=leave_out)
+    rows = observations.order_by(
+        "respondent", "wave__order", "wave__code", "measure__order", "measure__code"
+    ).values_list("respondent", "wave__code", "measure_id", "value_numeric", "value_text")
     for respondent, wave, measure_id, number, text in rows.iterator(chunk_size=5000):
         yield respondent, wave, measure_id, (text if number is None else _number(number))
 
@@ -47,32 +48,33 @@ def _measures(unit):
     return list(Measure.objects.filter(unit=unit).order_by("order", "code"))
 
 
-def data_rows(unit):
+def data_rows(unit, leave_out=frozenset()):
     """The unit's values, one row per value, streamed from the database (raw: the
-    writers neutralise every cell)."""
+    writers neutralise every cell). ``leave_out``: respondent codes whose values are not
+    written (people who declined or withdrew consent, for a report's archive)."""
     codes = {m.pk: m.code for m in _measures(unit)}
-    for respondent, wave, measure_id, value in _values(unit):
+    for respondent, wave, measure_id, value in _values(unit, leave_out):
         yield [unit.slug, respondent, wave, codes[measure_id], value]
 
 
-def wide_rows(unit):
+def wide_rows(unit, leave_out=frozenset()):
     """The header, then a row per respondent and wave with a column per measure."""
     measures = _measures(unit)
     column = {m.pk: i for i, m in enumerate(measures)}
     yield ["unit", "respondent", "wave", *(m.code for m in measures)]
-    for (respondent, wave), values in groupby(_values(unit), key=lambda v: (v[0], v[1])):
+    for (respondent, wave), values in groupby(_values(unit, leave_out), key=lambda v: (v[0], v[1])):
         cells = [None] * len(measures)
         for _respondent, _wave, measure_id, value in values:
             cells[column[measure_id]] = value
         yield [unit.slug, respondent, wave, *cells]
 
 
-def rows(unit, shape: str = LONG):
+def rows(unit, shape: str = LONG, leave_out=frozenset()):
     if shape == WIDE:
-        yield from wide_rows(unit)
+        yield from wide_rows(unit, leave_out)
     else:
         yield DATA_HEADER
-        yield from data_rows(unit)
+        yield from data_rows(unit, leave_out)
 
 
 def codebook_rows(unit):
@@ -142,7 +144,7 @@ def spss_name(code: str) -> str:
     return code
 
 
-def write_sav(unit, out, *, yes: str = "yes", no: str = "no"):
+def write_sav(unit, out, *, yes: str = "yes", no: str = "no", leave_out=frozenset()):
     """Write the wide export as an SPSS ``.sav`` (a row per respondent and wave) to a binary
     stream: measure labels as variable labels, ``yes``/``no`` as value labels of yes/no
     measures, likert and numeric measures as scale or ordinal variables."""
@@ -154,7 +156,7 @@ def write_sav(unit, out, *, yes: str = "yes", no: str = "no"):
 
     measures = _measures(unit)
     names = {m.pk: spss_name(m.code) for m in measures}
-    table = wide_rows(unit)
+    table = wide_rows(unit, leave_out)
     next(table)  # the header: the measures, in this order
     columns = {"respondent": [], "wave": [], **{names[m.pk]: [] for m in measures}}
     for row in table:

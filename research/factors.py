@@ -16,10 +16,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from phases.models import Experiment, Goal
+from units.consent import left_out_memberships, left_out_respondent_codes, left_out_user_ids
 
 from .models import CodedFragment, GoalMeasure, ProgrammeFactor
 from .selectors import attach_sources, visible_fragments
@@ -116,16 +117,37 @@ class FactorRow:
         return sum(self.measures.values())
 
 
-def _visible_in(units):
-    """The visible passages of all these units, as one queryset."""
+def _visible_in(units, viewer=None):
+    """The passages of all these units ``viewer`` may see, as one queryset, without those
+    of people who declined or withdrew consent (``without_left_out``)."""
     visible = None
     for unit in units:
-        qs = visible_fragments(unit)
+        qs = visible_fragments(unit, viewer)
         visible = qs if visible is None else visible | qs
-    return visible
+    return without_left_out(visible, units)
 
 
-def factor_table(programme, units) -> list[FactorRow]:
+def left_out_experiments(units):
+    """The practice experiments in ``units`` whose author declined or withdrew consent
+    in that unit (a subquery): evidence never comes from them, as in the reports."""
+    return Experiment.objects.filter(unit__in=units).filter(
+        Exists(
+            left_out_memberships().filter(
+                unit_id=OuterRef("unit_id"), user_id=OuterRef("author_id")
+            )
+        )
+    )
+
+
+def without_left_out(fragments, units):
+    """``fragments`` without the passages of ``left_out_experiments``."""
+    return fragments.exclude(
+        content_type=ContentType.objects.get_for_model(Experiment),
+        object_id__in=left_out_experiments(units).values("pk"),
+    )
+
+
+def factor_table(programme, units, viewer=None) -> list[FactorRow]:
     """Every factor of the programme with its evidence counted in ``units`` (a fixed
     number of queries, whatever the number of factors and passages)."""
     units = list(units)
@@ -136,7 +158,7 @@ def factor_table(programme, units) -> list[FactorRow]:
     through = CodedFragment.themes.through
     links = list(
         through.objects.filter(
-            codedfragment__in=_visible_in(units), theme__programme_factor__in=factors
+            codedfragment__in=_visible_in(units, viewer), theme__programme_factor__in=factors
         ).values_list(
             "theme__programme_factor_id",
             "codedfragment_id",
@@ -203,18 +225,24 @@ class UnitChain:
     passages: list[CodedFragment]
     experiments: list[ChainExperiment]
     goals: list[ChainGoal]
+    # People who declined or withdrew consent: their passages and values are left out.
+    left_out: int = 0
 
 
-def evidence_chain(factor: ProgrammeFactor, units) -> list[UnitChain]:
+def evidence_chain(factor: ProgrammeFactor, units, viewer=None) -> list[UnitChain]:
     """Per unit: the passages coded with the factor's themes (oldest first, with their
     source), the shared experiments they came from, the goals those serve and the
     measured change of each measure linked to those goals (from the unit's statistics,
-    the numbers the statistics page shows)."""
+    the numbers the statistics page shows). As in the reports, nothing of people who
+    declined or withdrew consent: not their experiments' passages, not their values;
+    ``left_out`` counts them."""
     chains = []
     experiment_type = ContentType.objects.get_for_model(Experiment)
     for unit in units:
+        left_out_people = left_out_user_ids(unit)
+        left_out_codes = frozenset(left_out_respondent_codes(unit))
         fragments = list(
-            visible_fragments(unit)
+            without_left_out(visible_fragments(unit, viewer), [unit])
             .filter(themes__programme_factor=factor)
             .distinct()
             .order_by("created_at", "id")
@@ -234,7 +262,7 @@ def evidence_chain(factor: ProgrammeFactor, units) -> list[UnitChain]:
         links = defaultdict(list)
         for link in GoalMeasure.objects.filter(goal_id__in=goals).select_related("measure"):
             links[link.goal_id].append(link.measure)
-        stats = unit_statistics(unit) if links else None
+        stats = unit_statistics(unit, leave_out=left_out_codes) if links else None
         chain_goals = []
         for goal in sorted(goals.values(), key=lambda g: (g.order, g.pk)):
             changes = []
@@ -259,6 +287,7 @@ def evidence_chain(factor: ProgrammeFactor, units) -> list[UnitChain]:
                 passages=fragments,
                 experiments=[ChainExperiment(e, per_experiment[e.pk]) for e in experiments],
                 goals=chain_goals,
+                left_out=len(left_out_people),
             )
         )
     return chains

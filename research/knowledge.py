@@ -74,8 +74,9 @@ def _empty_rows() -> list[KnowledgeRow]:
     return [KnowledgeRow(key, label, phase) for key, label, phase in PLACES]
 
 
-def knowledge_by_unit(units) -> dict[int, list[KnowledgeRow]]:
-    """{unit id: rows in the order of PLACES} for these units (five queries in all)."""
+def knowledge_by_unit(units, viewer=None) -> dict[int, list[KnowledgeRow]]:
+    """{unit id: rows in the order of PLACES} for these units (five queries in all);
+    passages as ``viewer`` may see them."""
     units = list(units)
     tables = {u.pk: {r.key: r for r in _empty_rows()} for u in units}
     for unit_id, source, reference in BaselineItem.objects.filter(unit__in=units).values_list(
@@ -99,7 +100,7 @@ def knowledge_by_unit(units) -> dict[int, list[KnowledgeRow]]:
         tables[unit_id]["experiments"].add(sources or [], reference)
     passages = None
     for unit in units:
-        visible = visible_fragments(unit)
+        visible = visible_fragments(unit, viewer)
         passages = visible if passages is None else passages | visible
     if passages is not None:
         for unit_id, sources, reference in passages.values_list(
@@ -109,8 +110,8 @@ def knowledge_by_unit(units) -> dict[int, list[KnowledgeRow]]:
     return {unit_id: list(table.values()) for unit_id, table in tables.items()}
 
 
-def knowledge_of_unit(unit) -> list[KnowledgeRow]:
-    return knowledge_by_unit([unit])[unit.pk]
+def knowledge_of_unit(unit, viewer=None) -> list[KnowledgeRow]:
+    return knowledge_by_unit([unit], viewer)[unit.pk]
 
 
 def knowledge_totals(rows: list[KnowledgeRow]) -> list[int]:

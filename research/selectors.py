@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from .importing.data import ReadSummary
 from .importing.problems import Problem, Problems
-from .models import CodedFragment, ImportBatch, Measure, Observation, Theme, Wave
+from .models import CodedFragment, ImportBatch, Material, Measure, Observation, Theme, Wave
 from .sources import SOURCE_KINDS, Source, SourceKind, kind_for_model, source_title
 
 # --- Waves and measures -----------------------------------------------------------
@@ -118,8 +118,27 @@ def import_batch_state(batch: ImportBatch) -> BatchState:
 # --- Coding: sources, passages, themes ----------------------------------------------
 
 
-def visible_fragments(unit):
+def open_blind_codings(unit, viewer):
+    """``viewer``'s blind codings in ``unit`` not submitted yet: the one rule for what a
+    blind second coder may not see (the first coding of these materials)."""
+    from .models import CodingComparison
+
+    return CodingComparison.objects.filter(
+        unit=unit, second_coder_id=viewer.pk, status=CodingComparison.Status.OPEN
+    )
+
+
+def blind_materials(unit, viewer):
+    """The ids of the materials ``viewer`` codes blind now (a subquery)."""
+    return open_blind_codings(unit, viewer).values("material_id")
+
+
+def visible_fragments(unit, viewer=None):
     """The unit's coded passages whose source still exists and may be seen now.
+
+    ``viewer``: the person who will see them. While they code a material blind
+    (``blind_materials``) its passages are hidden from them, on every page, list and
+    export, until they submit. Reports (``viewer`` None) are made for everyone.
 
     The one selector for every place that shows or hands out passages (the theme
     page, the passages export, a report's snapshot): a passage of an experiment
@@ -131,7 +150,13 @@ def visible_fragments(unit):
     for kind in SOURCE_KINDS.values():
         ct = ContentType.objects.get_for_model(kind.model)
         visible |= Q(content_type=ct, object_id__in=kind.queryset(unit).values("pk"))
-    return CodedFragment.objects.filter(visible, unit=unit)
+    fragments = CodedFragment.objects.filter(visible, unit=unit)
+    if viewer is not None and viewer.is_authenticated:
+        fragments = fragments.exclude(
+            content_type=ContentType.objects.get_for_model(Material),
+            object_id__in=blind_materials(unit, viewer),
+        )
+    return fragments
 
 
 def get_source(unit, kind_key: str, pk: int, field: str) -> Source:
@@ -169,27 +194,31 @@ def themes_for_unit(unit):
     return Theme.objects.filter(scope)
 
 
-def themes_with_counts(unit):
-    """The unit's and programme's themes, each with ``n_fragments`` visible in this unit."""
+def themes_with_counts(unit, viewer=None):
+    """The unit's and programme's themes, each with ``n_fragments`` visible in this unit
+    (to ``viewer``)."""
     return (
         themes_for_unit(unit)
         .annotate(
             n_fragments=Count(
-                "fragments", filter=Q(fragments__in=visible_fragments(unit)), distinct=True
+                "fragments",
+                filter=Q(fragments__in=visible_fragments(unit, viewer)),
+                distinct=True,
             )
         )
         .order_by("name")
     )
 
 
-def codable_sources(unit) -> dict[str, list]:
-    """The objects of the unit that can be coded, by kind, each with ``n_fragments``.
+def codable_sources(unit, viewer=None) -> dict[str, list]:
+    """The objects of the unit that can be coded, by kind, each with ``n_fragments``
+    (the passages ``viewer`` may see).
 
     One query per kind plus one for the counts.
     """
     counts: dict[tuple[int, int], int] = {}
     for ct_id, obj_id, n in (
-        CodedFragment.objects.filter(unit=unit)
+        visible_fragments(unit, viewer)
         .values("content_type_id", "object_id")
         .annotate(n=Count("id"))
         .values_list("content_type_id", "object_id", "n")
@@ -249,11 +278,11 @@ def get_theme(unit, pk: int) -> Theme:
     return theme
 
 
-def theme_fragments(unit, theme: Theme) -> list[CodedFragment]:
-    """The visible passages coded with ``theme``, oldest first, each with its source
-    (``attach_sources``) and ``other_themes``."""
+def theme_fragments(unit, theme: Theme, viewer=None) -> list[CodedFragment]:
+    """The passages coded with ``theme`` that ``viewer`` may see, oldest first, each with
+    its source (``attach_sources``) and ``other_themes``."""
     fragments = list(
-        visible_fragments(unit)
+        visible_fragments(unit, viewer)
         .filter(themes=theme)
         .prefetch_related("themes")
         .order_by("created_at", "id")
@@ -264,10 +293,11 @@ def theme_fragments(unit, theme: Theme) -> list[CodedFragment]:
     return fragments
 
 
-def fragments_for_export(unit) -> list[CodedFragment]:
-    """Every visible passage of the unit, by source and position, with its source and themes."""
+def fragments_for_export(unit, viewer=None) -> list[CodedFragment]:
+    """Every passage of the unit ``viewer`` may see, by source and position, with its
+    source and themes."""
     fragments = list(
-        visible_fragments(unit)
+        visible_fragments(unit, viewer)
         .prefetch_related("themes")
         .order_by("content_type_id", "object_id", "source_field", "start", "id")
     )

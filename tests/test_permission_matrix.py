@@ -437,6 +437,13 @@ EXPECTED: dict[str, Url] = {
         COMPARISON_READERS,
         lambda w: {"slug": w.programme.slug, "pk": w.programme_report.pk},
     ),
+    # the comparison's archive to deposit: every unit's raw data (issue 18)
+    "programme_reports:archive": Url(
+        COMPARISON_READERS,
+        NOT_ALLOWED,
+        lambda w: {"slug": w.programme.slug, "pk": w.programme_report.pk},
+        notes="a ZIP",
+    ),
 }
 
 
@@ -538,6 +545,7 @@ FILES = {
     "reports:download",
     "reports:archive",
     "programme_reports:download",
+    "programme_reports:archive",
     "units:session_ics",
     "units:calendar_feed",
 }
@@ -557,7 +565,7 @@ PROGRAMME_COMPARISON = {
 }
 EXACT_GET: dict[str, dict[str, str]] = {
     f"programme_reports:{name}": PROGRAMME_COMPARISON
-    for name in ("list", "narrative", "status", "download", "compare")
+    for name in ("list", "narrative", "status", "download", "compare", "archive")
 }
 # Someone else's notification does not exist for anybody but its recipient (404),
 # administrators included: it is personal, not part of a unit.

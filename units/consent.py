@@ -113,16 +113,19 @@ def consent_status_of(membership: Membership) -> ConsentStatus:
     return consent_statuses(membership.unit, [membership])[0]
 
 
+def left_out_memberships():
+    """The memberships (current or former) whose latest answer declines or withdraws
+    consent, in any unit: a queryset to filter further or use as a subquery."""
+    latest = ConsentRecord.objects.filter(membership=OuterRef("pk")).order_by("-recorded_at", "-pk")
+    return Membership.objects.annotate(decision=Subquery(latest.values("decision")[:1])).filter(
+        decision__in=[ConsentRecord.Decision.DECLINED, ConsentRecord.Decision.WITHDRAWN]
+    )
+
+
 def left_out_user_ids(unit: Unit) -> set[int]:
     """The people (current or former members) whose latest answer declines or withdraws
     consent: their data is left out of reports made from now on (one query)."""
-    latest = ConsentRecord.objects.filter(membership=OuterRef("pk")).order_by("-recorded_at", "-pk")
-    return set(
-        Membership.objects.filter(unit=unit)
-        .annotate(decision=Subquery(latest.values("decision")[:1]))
-        .filter(decision__in=[ConsentRecord.Decision.DECLINED, ConsentRecord.Decision.WITHDRAWN])
-        .values_list("user_id", flat=True)
-    )
+    return set(left_out_memberships().filter(unit=unit).values_list("user_id", flat=True))
 
 
 def left_out_respondent_codes(unit: Unit) -> set[str]:

@@ -20,7 +20,7 @@ from units.models import AccessAction, DataKind
 from .. import selectors
 from ..coding_forms import CodingForm, MaterialForm
 from ..exporting import neutralise
-from ..models import CodedFragment, CodingComparison, Material
+from ..models import CodedFragment, Material
 from ..passages import highlighted_segments
 from ..services import coding as services
 
@@ -31,7 +31,7 @@ from ..services import coding as services
 @require_GET
 def materials(request, slug):
     access = get_unit_access(request.user, slug, Perm.VIEW_RESEARCH)
-    sources = selectors.codable_sources(access.unit)
+    sources = selectors.codable_sources(access.unit, request.user)
     return render(
         request,
         "research/materials.html",
@@ -94,11 +94,11 @@ def code_source(request, slug, kind, pk, field):
     access = get_unit_access(request.user, slug, Perm.VIEW_RESEARCH)
     unit = access.unit
     source = selectors.get_source(unit, kind, pk, field)
-    blind = CodingComparison.objects.filter(
-        material_id=source.obj.pk if kind == "material" else None,
-        second_coder=request.user,
-        status=CodingComparison.Status.OPEN,
-    ).first()
+    blind = (
+        selectors.open_blind_codings(unit, request.user).filter(material_id=source.obj.pk).first()
+        if kind == "material"
+        else None
+    )
     if blind is not None:
         # Blind means blind: the second coder sees this material's coding after submitting.
         return redirect("research:blind_coding", slug=slug, pk=blind.pk)
@@ -184,7 +184,7 @@ def fragments_export(request, slug):
     """All coded passages of the unit as CSV (UTF-8 with BOM so that Excel reads it)."""
     access = get_unit_access(request.user, slug, Perm.VIEW_RESEARCH)
     unit = access.unit
-    fragments = selectors.fragments_for_export(unit)
+    fragments = selectors.fragments_for_export(unit, request.user)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = (

@@ -111,7 +111,7 @@ def factors(request, slug):
         {
             "programme": programme,
             "units": units,
-            "rows": factor_table(programme, units),
+            "rows": factor_table(programme, units, request.user),
             "form": form,
             "can_manage": can_manage,
         },
@@ -159,7 +159,7 @@ def factor_detail(request, slug, pk):
         except ValidationError as error:
             form_errors_from(override_form if "override" in request.POST else theme_form, error)
         status = 400
-    row = next(r for r in factor_table(programme, units) if r.factor.pk == factor.pk)
+    row = next(r for r in factor_table(programme, units, request.user) if r.factor.pk == factor.pk)
     return render(
         request,
         "research/factor_detail.html",
@@ -167,7 +167,7 @@ def factor_detail(request, slug, pk):
             "programme": programme,
             "factor": factor,
             "row": row,
-            "chains": evidence_chain(factor, units),
+            "chains": evidence_chain(factor, units, request.user),
             "linked_themes": [t for t in themes if t.programme_factor_id == factor.pk],
             "theme_form": theme_form,
             "override_form": override_form,

@@ -22,7 +22,7 @@ from ..services.evidence import goal_measures_set
 @require_GET
 def knowledge(request, slug):
     access = get_unit_access(request.user, slug, Perm.VIEW_RESEARCH)
-    rows = knowledge_of_unit(access.unit)
+    rows = knowledge_of_unit(access.unit, request.user)
     return render(
         request,
         "research/knowledge.html",

@@ -46,7 +46,7 @@ def themes(request, slug):
         {
             "unit": unit,
             "access": access,
-            "themes": list(selectors.themes_with_counts(unit)),
+            "themes": list(selectors.themes_with_counts(unit, request.user)),
             "form": form,
             "can_code": can_code,
         },
@@ -67,7 +67,7 @@ def theme_detail(request, slug, pk):
             "unit": unit,
             "access": access,
             "theme": theme,
-            "fragments": selectors.theme_fragments(unit, theme),
+            "fragments": selectors.theme_fragments(unit, theme, request.user),
             "can_code": access.can(Perm.MANAGE_RESEARCH),
         },
     )

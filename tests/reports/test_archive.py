@@ -11,15 +11,27 @@ from pathlib import Path
 
 import pyreadstat
 import pytest
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from reports.archive import build_archive, verify_archive
+from reports.archive import build_archive, data_copy, data_copy_delete, verify_archive
 from reports.models import Report
 from reports.services import report_render_now, report_request
-from research.models import Observation
+from research.models import CodedFragment, Observation
+from tests.factories import (
+    ExperimentFactory,
+    MembershipFactory,
+    ProgrammeFactory,
+    ThemeFactory,
+    UnitFactory,
+    UserFactory,
+)
 from tests.research.analysis_data import add_values, make_measure
+from units.models import Role
+from units.services import consent_record, consent_text_publish
 
 TABLE_SCHEMA_TYPES = {
     "string", "number", "integer", "boolean", "object", "array", "date", "time",
@@ -130,10 +142,130 @@ def test_the_data_reproduce_the_reports_statistics(report):
     assert final.mean() == pytest.approx(2.5)
 
 
-def test_a_changed_value_after_the_report_is_said(report):
+def _manifest_and_final_mean(data: bytes):
+    with _open(data) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        rows = csv.DictReader(io.StringIO(archive.read("data/observations.csv").decode()))
+        final = [
+            float(r["value"]) for r in rows if (r["measure"], r["wave"]) == ("lonely", "final")
+        ]
+    return manifest, statistics.mean(final)
+
+
+def test_data_changed_after_the_report_the_archive_still_holds_the_reports_data(report):
     Observation.objects.filter(respondent="a", wave__code="final").update(value_numeric=4)
+    Observation.objects.filter(respondent="d").delete()
+    manifest, final_mean = _manifest_and_final_mean(build_archive(report))
+    assert manifest["data_from"] == "report"
+    assert manifest["reproduces_report"] is True
+    assert final_mean == 2.5  # (2 + 3 + 3 + 2) / 4, as the report printed; today it is 10/3
+
+
+def test_a_report_from_before_copies_were_kept_says_it_holds_todays_data(report):
+    data_copy_delete(report)  # as a report rendered before this change
+    manifest, _mean = _manifest_and_final_mean(build_archive(report))
+    assert (manifest["data_from"], manifest["reproduces_report"]) == ("today", True)
+    assert "today" in manifest["data_note"]
+    Observation.objects.filter(respondent="a", wave__code="final").update(value_numeric=4)
+    manifest, final_mean = _manifest_and_final_mean(build_archive(report))
+    assert (manifest["data_from"], manifest["reproduces_report"]) == ("today", False)
+    assert final_mean == 3.0  # (4 + 3 + 3 + 2) / 4: today's data, said to differ
+
+
+def test_deleting_the_report_deletes_its_copy_of_the_data(
+    report, django_capture_on_commit_callbacks
+):
+    assert data_copy(report) is not None
+    directory = Path(settings.MEDIA_ROOT) / f"reports/data/report-{report.pk}"
+    assert directory.exists() and any(directory.rglob("*.gz"))
+    with django_capture_on_commit_callbacks(execute=True):
+        report.delete()
+    assert not any(p.is_file() for p in directory.rglob("*"))
+
+
+def test_who_withdrew_consent_is_left_out_and_counted(unit, researcher):
+    lonely = make_measure(unit, "lonely", label="Loneliness", higher_is_better=False)
+    add_values(unit, lonely, "baseline", {"a": 4, "b": 5, "c": 3})
+    add_values(unit, lonely, "final", {"a": 1, "b": 3, "c": 3})
+    carer = MembershipFactory(unit=unit, role=Role.FAMILY_CARER, respondent_code="a")
+    experiment = ExperimentFactory(unit=unit, author=carer.user, learned="Aan tafel ging het.")
+    passage = CodedFragment.objects.create(
+        unit=unit,
+        content_type=ContentType.objects.get_for_model(experiment),
+        object_id=experiment.pk,
+        source_field="learned",
+        start=0,
+        end=9,
+        text="Aan tafel",
+    )
+    passage.themes.add(ThemeFactory(unit=unit, name="Trust"))
+    text = consent_text_publish(unit=unit, text_nl="Mag het?", text_en="May we?", by=researcher)
+    consent_record(
+        membership=carer, decision="withdrawn", method="online", by=carer.user, consent_text=text
+    )
+    report = report_render_now(
+        report_request(unit=unit, kind="final", language="en", actor=researcher).pk
+    )
     with _open(build_archive(report)) as archive:
-        assert json.loads(archive.read("manifest.json"))["reproduces_report"] is False
+        manifest = json.loads(archive.read("manifest.json"))
+        rows = list(csv.DictReader(io.StringIO(archive.read("data/observations.csv").decode())))
+        passages = archive.read("qualitative/passages.csv").decode()
+    assert sorted({r["respondent"] for r in rows}) == ["b", "c"]
+    assert "Aan tafel" not in passages
+    assert manifest["left_out"]["units"] == {unit.slug: {"people": 1, "respondent_codes": 1}}
+    assert manifest["reproduces_report"] is True
+    # Without a copy (today's data), the same people are left out.
+    data_copy_delete(report)
+    with _open(build_archive(report)) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        rows = list(csv.DictReader(io.StringIO(archive.read("data/observations.csv").decode())))
+    assert sorted({r["respondent"] for r in rows}) == ["b", "c"]
+    assert (manifest["data_from"], manifest["reproduces_report"]) == ("today", True)
+
+
+def test_a_comparison_report_has_an_archive_per_unit(db, client_for):
+    programme = ProgrammeFactory()
+    units = [UnitFactory(programme=programme, name=n) for n in ("Alpha", "Beta")]
+    researcher = UserFactory()
+    for u, values in zip(units, ({"a": 4, "b": 2}, {"x": 5, "y": 5, "z": 2}), strict=True):
+        MembershipFactory(unit=u, user=researcher, role=Role.RESEARCHER)
+        add_values(u, make_measure(u, "lonely", label="Loneliness"), "baseline", values)
+    queued = report_request(programme=programme, kind="comparison", language="en", actor=researcher)
+    report = report_render_now(queued.pk)
+    Observation.objects.filter(unit=units[1], respondent="z").update(value_numeric=5)
+    response = client_for(researcher).get(
+        reverse("programme_reports:archive", kwargs={"slug": programme.slug, "pk": report.pk})
+    )
+    assert response.status_code == 200
+    assert verify_archive(io.BytesIO(response.content)) == []
+    with _open(response.content) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        package = json.loads(archive.read("datapackage.json"))
+        beta = archive.read(f"units/{units[1].slug}/data/observations.csv").decode()
+    assert sorted(f["path"] for f in manifest["files"]) == sorted(
+        [
+            "datapackage.json",
+            "report.pdf",
+            "snapshot.json",
+            *(
+                f"units/{u.slug}/{path}"
+                for u in units
+                for path in (
+                    "data/codebook.csv",
+                    "data/observations.csv",
+                    "data/observations.sav",
+                    "qualitative/passages.csv",
+                    "qualitative/themes.csv",
+                )
+            ),
+        ]
+    )
+    assert [r["path"] for r in package["resources"]] == [
+        f"units/{u.slug}/data/{name}.csv" for u in units for name in ("observations", "codebook")
+    ]
+    assert manifest["report"]["programme"] == programme.slug
+    assert (manifest["data_from"], manifest["reproduces_report"]) == ("report", True)
+    assert "z,baseline,lonely,2" in beta  # the value the report was made from
 
 
 def test_served_only_to_whoever_may_see_the_research(report, unit, client_for, member):

@@ -129,6 +129,27 @@ def test_the_evidence_chain_runs_from_the_passage_to_the_measured_change(program
     assert chains["Gamma"].experiments == []  # the draft is its author's alone
 
 
+def test_who_withdrew_consent_gives_no_evidence_and_is_counted(programme):
+    """The author of Alpha's experiment (respondent "a") withdraws consent: their passage,
+    experiment and values leave the chain and the table; the chain says one person."""
+    from units.services import consent_record, consent_text_publish
+
+    programme, units, factors, experiment, _goal = programme
+    alpha = units[0]
+    author = MembershipFactory(
+        unit=alpha, user=experiment.author, role=Role.PROFESSIONAL, respondent_code="a"
+    )
+    text = consent_text_publish(unit=alpha, text_nl="Mag het?", text_en="May we?", by=author.user)
+    consent_record(
+        membership=author, decision="withdrawn", method="online", by=author.user, consent_text=text
+    )
+    chain = next(c for c in evidence_chain(factors["Trust"], units) if c.unit == alpha)
+    assert (len(chain.passages), chain.experiments, chain.goals, chain.left_out) == (1, [], [], 1)
+    trust = next(r for r in factor_table(programme, units) if r.factor.name == "Trust")
+    assert [c["passages"] for c in trust.per_unit] == [1, 1, 1]
+    assert (trust.experiments_total, trust.goals_total, trust.measures_total) == (0, 0, 0)
+
+
 def test_an_override_needs_a_reason_and_is_shown_beside_the_coding(programme):
     programme, units, factors, _e, _g = programme
     researcher = UserFactory()
