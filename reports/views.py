@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from bpu.downloads import private_download
+from research.selectors import codes_blind_in
 from units.access import (
     Perm,
     ProgrammeAccess,
@@ -187,6 +188,17 @@ def report_status(request, slug, scope, pk):
     return _page(request, s, "reports/_status.html", {"report": report})
 
 
+def _coding_blind(request, s: Scope) -> bool:
+    """A second coder who has not submitted yet may not read the reports: they quote the
+    first coding of the material being coded blind (research.selectors.codes_blind_in)."""
+    units = [s.unit] if s.unit else s.programme.units.all()
+    return codes_blind_in(units, request.user)
+
+
+def _refused_while_coding_blind(request, s: Scope):
+    return _page(request, s, "reports/coding_blind.html", {}, status=403)
+
+
 @private_download
 @login_required
 def report_download(request, slug, scope, pk):
@@ -194,6 +206,8 @@ def report_download(request, slug, scope, pk):
     report = _report(s, pk)
     if report.status != Status.DONE or not report.pdf:
         raise Http404
+    if _coding_blind(request, s):
+        return _refused_while_coding_blind(request, s)
     try:
         handle = report.pdf.open("rb")
     except FileNotFoundError as exc:
@@ -213,6 +227,8 @@ def report_archive(request, slug, scope, pk):
     report = _report(s, pk)
     if report.status != Status.DONE or not report.pdf:
         raise Http404
+    if _coding_blind(request, s):
+        return _refused_while_coding_blind(request, s)
     try:
         data = build_archive(report)
     except FileNotFoundError as exc:

@@ -128,6 +128,16 @@ def open_blind_codings(unit, viewer):
     )
 
 
+def codes_blind_in(units, viewer) -> bool:
+    """Whether ``viewer`` codes a material of one of ``units`` blind and has not submitted:
+    then the reports of those units, which quote the first coding, are not theirs yet."""
+    from .models import CodingComparison
+
+    return CodingComparison.objects.filter(
+        unit__in=units, second_coder_id=viewer.pk, status=CodingComparison.Status.OPEN
+    ).exists()
+
+
 def blind_materials(unit, viewer):
     """The ids of the materials ``viewer`` codes blind now (a subquery)."""
     return open_blind_codings(unit, viewer).values("material_id")
