@@ -46,6 +46,18 @@ def test_the_invitation_email_speaks_dutch_to_a_dutch_account(
     assert mail.outbox[0].subject.startswith("Uitnodiging")
 
 
+def test_the_invitation_email_greets_the_person_by_the_name_given(
+    client_for, unit, facilitator, django_capture_on_commit_callbacks
+):
+    url = reverse("units:invitation_create", args=[unit.slug])
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(facilitator).post(
+            url, {"email": "anna@example.org", "full_name": "Anna Bakker", "role": Role.STUDENT}
+        )
+        _invite(client_for(facilitator), unit, "nameless@example.org")
+    assert [m.body.splitlines()[0] for m in mail.outbox] == ["Hello Anna Bakker,", "Hello,"]
+
+
 def test_inviting_a_current_member_or_twice_is_refused(
     client_for, unit, facilitator, member, django_capture_on_commit_callbacks
 ):

@@ -259,6 +259,8 @@ def _send_invitation_email(invitation: Invitation) -> None:
     with translation.override(language):
         context = {
             "invitation": invitation,
+            # The name the facilitator gave, or the account's, if we have either.
+            "name": invitation.full_name or (existing.full_name if existing else ""),
             "unit": invitation.unit,
             "role": invitation.get_role_display(),
             "inviter": invitation.invited_by,
