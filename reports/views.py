@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bpu.downloads import private_download
 from units.access import (
+    Accessed,
     Perm,
     ProgrammeAccess,
     UnitAccess,
@@ -30,7 +31,7 @@ from units.access import (
     get_unit_access,
     programme_access,
 )
-from units.models import Programme, Unit
+from units.models import AccessAction, DataKind, Programme, Unit
 
 from .archive import build_archive
 from .compare import snapshot_differences
@@ -198,6 +199,11 @@ def report_download(request, slug, scope, pk):
         handle = report.pdf.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
+    # Who downloaded which report (NEN 7513). A report names no client or family
+    # carer, so the entry names nobody, only the report (docs/privacy.md).
+    (s.access or s.programme_access).log(
+        AccessAction.EXPORTED, DataKind.REPORT, [Accessed(object_id=report.pk)]
+    )
     return FileResponse(
         handle, as_attachment=True, filename=report.download_name(), content_type="application/pdf"
     )

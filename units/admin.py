@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .access import Accessed, log_access
+from .admin_access_log import AccessLoggedAdmin
 from .models import (
     ADMINISTRATOR,
     AccessAction,
@@ -88,7 +89,9 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(AccessLoggedAdmin, SimpleHistoryAdmin):
+    # A membership holds the person's motivation and expectations.
+    access_log_kind = DataKind.MOTIVATION
     list_display = ["user", "unit", "role", "joined_on", "left_on"]
     list_filter = ["role", ("left_on", admin.EmptyFieldListFilter), "unit"]
     search_fields = ["user__email", "user__full_name", "unit__name"]
@@ -159,7 +162,12 @@ class AgendaItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(AccessLoggedAdmin, admin.ModelAdmin):
+    access_log_kind = DataKind.ATTENDANCE
+
+    def access_log_unit_id(self, obj):
+        return obj.session.unit_id
+
     list_display = ["user", "session", "status"]
     list_filter = ["status", "session__unit"]
     search_fields = ["user__email", "user__full_name", "session__unit__name"]
