@@ -191,11 +191,16 @@ class ConsentTextAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsentRecord)
-class ConsentRecordAdmin(admin.ModelAdmin):
+class ConsentRecordAdmin(AccessLoggedAdmin, admin.ModelAdmin):
     """Proof of consent: read here, never changed (a new answer is a new record)."""
 
+    access_log_kind = DataKind.CONSENT
     list_display = ["membership", "decision", "method", "recorded_at", "recorded_by"]
     list_filter = ["decision", "method"]
+    list_select_related = ["membership__user", "membership__unit", "recorded_by"]
+
+    def access_log_unit_id(self, obj):
+        return obj.membership.unit_id
 
     def has_change_permission(self, request, obj=None):
         return False

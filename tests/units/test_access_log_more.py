@@ -202,3 +202,25 @@ def test_changing_a_membership_in_the_admin_logs_the_view_and_the_change(
         [AccessAction.CHANGED, AccessAction.VIEWED]
     )
     assert {row[5] for row in _logged()} == {DataKind.MOTIVATION}
+
+
+def test_the_admin_list_of_consent_records_logs_each_row_shown(
+    client_for, admin_user, unit, member, consent_text
+):
+    record = _answer(member.memberships.get(unit=unit), consent_text)
+
+    response = client_for(admin_user).get(reverse("admin:units_consentrecord_changelist"))
+
+    assert response.status_code == 200
+    assert _logged() == [
+        (
+            admin_user.pk,
+            ADMINISTRATOR,
+            unit.pk,
+            member.pk,
+            "",
+            DataKind.CONSENT,
+            record.pk,
+            AccessAction.VIEWED,
+        )
+    ]
