@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from bpu.downloads import private_download
+from research.selectors import respondents_of
 from units.access import (
     Accessed,
     Perm,
@@ -223,6 +224,14 @@ def report_archive(request, slug, scope, pk):
         data = build_archive(report)
     except FileNotFoundError as exc:
         raise Http404 from exc
+    # The archive holds the report and the unit's research data: the report, and each
+    # respondent code in the data (as the data export logs them).
+    s.access.log(AccessAction.EXPORTED, DataKind.REPORT, [Accessed(object_id=report.pk)])
+    s.access.log(
+        AccessAction.EXPORTED,
+        DataKind.RESEARCH_DATA,
+        [Accessed(respondent=code) for code in respondents_of(report.unit)],
+    )
     name = report.download_name().removesuffix(".pdf") + "-archive.zip"
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{name}"'

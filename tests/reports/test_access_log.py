@@ -63,3 +63,48 @@ def test_a_refused_download_logs_nothing(client_for, unit, outsider):
     url = reverse("reports:download", kwargs={"slug": unit.slug, "pk": report.pk})
     assert client_for(outsider).get(url).status_code == 404
     assert AccessLog.objects.count() == 0
+
+
+def test_the_archive_logs_the_report_and_each_respondent_code(client_for, unit, researcher):
+    from reports.services import report_render_now, report_request
+
+    from ..research.analysis_data import add_values, make_measure
+
+    add_values(unit, make_measure(unit, "lonely"), "baseline", {"a": 4, "b": 5})
+    report = report_render_now(
+        report_request(unit=unit, kind="baseline", language="en", actor=researcher).pk
+    )
+
+    response = client_for(researcher).get(
+        reverse("reports:archive", kwargs={"slug": unit.slug, "pk": report.pk})
+    )
+
+    assert response.status_code == 200
+    assert sorted(AccessLog.objects.values_list(*FIELDS), key=str) == sorted(
+        [
+            (
+                researcher.pk,
+                Role.RESEARCHER,
+                unit.pk,
+                None,
+                "",
+                DataKind.REPORT,
+                report.pk,
+                "exported",
+            ),
+            *(
+                (
+                    researcher.pk,
+                    Role.RESEARCHER,
+                    unit.pk,
+                    None,
+                    code,
+                    DataKind.RESEARCH_DATA,
+                    None,
+                    "exported",
+                )
+                for code in ("a", "b")
+            ),
+        ],
+        key=str,
+    )
