@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from units.models import Session
 
-from .listeners import on_session
+from .listeners import on_retention_due, on_session
 from .models import Notification
 
 SHOWN_TO = ("professional@example.org", "client@example.org", "facilitator@example.org")
@@ -32,6 +32,12 @@ def seed(demo) -> None:
         if upcoming is not None:
             on_session("session.moved")(sessions=[upcoming], actor=None)
             demo.log.append(f"notification session moved {slug}")
+    # The retention warning in the bell, for the unit whose retention ends first, with
+    # its real date (the scheduled task would send it some weeks before that date).
+    first_to_end = min(demo.units.values(), key=lambda u: u.retention_ends_on, default=None)
+    if first_to_end is not None:
+        on_retention_due(unit=first_to_end, ends_on=first_to_end.retention_ends_on)
+        demo.log.append(f"notification retention {first_to_end.slug}")
     # What the seeders made is the demo's history: read, and not to be e-mailed.
     Notification.objects.filter(emailed_at__isnull=True).update(emailed_at=now)
     older = Notification.objects.filter(recipient__in=people).exclude(event="session.moved")

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from units import registry
 from units.access import Perm, perms_for
-from units.models import Membership
+from units.models import Membership, Role
 
 from .models import Kind
 from .services import notify
@@ -163,6 +163,20 @@ def on_report_finished(*, report) -> None:
     )
 
 
+def on_retention_due(*, unit, ends_on) -> None:
+    """The unit's facilitators, weeks before its members' personal data is removed."""
+    facilitators = Membership.objects.current().filter(unit=unit, role=Role.FACILITATOR)
+    notify(
+        recipients=allowed(unit, facilitators.values_list("user_id", flat=True), Perm.MANAGE_UNIT),
+        kind=Kind.RETENTION,
+        event="unit.retention_due",
+        url=unit.get_absolute_url(),
+        unit=unit,
+        data={"ends_on": ends_on.isoformat()},
+        dedupe_key=f"retention:{unit.pk}:{ends_on.isoformat()}",
+    )
+
+
 LISTENERS = {
     "experiment.commented": on_comment,
     "action_step.assigned": on_step_assigned,
@@ -172,6 +186,7 @@ LISTENERS = {
     "invitation.accepted": on_invitation_accepted,
     "phase.changed": on_phase_changed,
     "report.finished": on_report_finished,
+    "unit.retention_due": on_retention_due,
 }
 
 

@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
     INVITATION = "invitation", _("Invitations I sent that were accepted")
     PHASE = "phase", _("A unit moving to another phase")
     MONITOR = "monitor", _("What needs attention in the units I facilitate (learning monitor)")
+    RETENTION = "retention", _("Personal data of a unit I facilitate to be removed soon")
 
 
 class Frequency(models.TextChoices):

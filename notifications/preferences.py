@@ -22,6 +22,9 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     Kind.PHASE: (Frequency.WEEKLY, Frequency.DAILY),
     # Told to facilitators only (notifications.monitor): once a week is the rhythm.
     Kind.MONITOR: (Frequency.WEEKLY, Frequency.WEEKLY),
+    # Told to facilitators only, weeks ahead, who get an e-mail of its own at once
+    # (units.services.retention): the weekly e-mail reminds them, no second e-mail now.
+    Kind.RETENTION: (Frequency.WEEKLY, Frequency.WEEKLY),
 }
 
 

@@ -92,4 +92,9 @@ def describe(n: Notification) -> str:
                 "(%(now)d to act on now).",
                 d["count"],
             ) % {"unit": n.unit or "BPU", "count": d["count"], "now": d["now"]}
+        case "unit.retention_due":
+            return _(
+                "The personal data of %(unit)s will be removed on %(day)s, at the end of its "
+                "retention period. Ask an administrator before then if it must be kept longer."
+            ) % {"unit": n.unit or "BPU", "day": _day(d["ends_on"])}
     return _("Something happened in %(unit)s.") % {"unit": n.unit or "BPU"}

@@ -1,6 +1,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from units.admin_access_log import AccessLoggedAdmin
+from units.models import DataKind
+
 from .models import (
     ActionStep,
     BaselineItem,
@@ -94,8 +97,11 @@ class ExperimentAttachmentInline(admin.TabularInline):
 
 
 @admin.register(Experiment)
-class ExperimentAdmin(SimpleHistoryAdmin):
+class ExperimentAdmin(AccessLoggedAdmin, SimpleHistoryAdmin):
+    access_log_kind = DataKind.EXPERIMENT
+    access_log_person_field = "author"
     list_display = ["title", "unit", "author", "date", "visibility"]
+    list_select_related = ["unit", "author"]
     list_filter = ["visibility"]
     raw_id_fields = ["unit", "author", "goal"]
     inlines = [ExperimentCommentInline, ExperimentAttachmentInline]

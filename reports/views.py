@@ -22,8 +22,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from bpu.downloads import private_download
-from research.selectors import codes_blind_in
+from research.selectors import codes_blind_in, respondents_of
 from units.access import (
+    Accessed,
     Perm,
     ProgrammeAccess,
     UnitAccess,
@@ -31,7 +32,7 @@ from units.access import (
     get_unit_access,
     programme_access,
 )
-from units.models import Programme, Unit
+from units.models import AccessAction, DataKind, Programme, Unit
 
 from .archive import build_archive
 from .compare import snapshot_differences
@@ -212,6 +213,11 @@ def report_download(request, slug, scope, pk):
         handle = report.pdf.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
+    # Who downloaded which report (NEN 7513). A report names no client or family
+    # carer, so the entry names nobody, only the report (docs/privacy.md).
+    (s.access or s.programme_access).log(
+        AccessAction.EXPORTED, DataKind.REPORT, [Accessed(object_id=report.pk)]
+    )
     return FileResponse(
         handle, as_attachment=True, filename=report.download_name(), content_type="application/pdf"
     )
@@ -233,6 +239,14 @@ def report_archive(request, slug, scope, pk):
         data = build_archive(report)
     except FileNotFoundError as exc:
         raise Http404 from exc
+    # The archive holds the report and the unit's research data: the report, and each
+    # respondent code in the data (as the data export logs them).
+    s.access.log(AccessAction.EXPORTED, DataKind.REPORT, [Accessed(object_id=report.pk)])
+    s.access.log(
+        AccessAction.EXPORTED,
+        DataKind.RESEARCH_DATA,
+        [Accessed(respondent=code) for code in respondents_of(report.unit)],
+    )
     name = report.download_name().removesuffix(".pdf") + "-archive.zip"
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{name}"'

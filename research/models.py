@@ -287,6 +287,15 @@ class ImportBatch(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    # Who confirmed the import: the worker writes the values in their name (access log).
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     original_filename = models.CharField(_("file name"), max_length=255, blank=True)
     file = models.FileField(_("file"), upload_to=import_upload_to, max_length=300, blank=True)
     shape = models.CharField(_("shape"), max_length=10, choices=Shape.choices, blank=True)

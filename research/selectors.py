@@ -277,6 +277,10 @@ def attach_sources(fragments: list[CodedFragment], unit) -> list[CodedFragment]:
         f.source_title = source_title(kind, obj) if obj is not None else gettext("(removed)")
         f.source_field_label = kind.field_label(f.source_field) if kind else f.source_field
         f.source_url = kind.coding_url(unit, obj.pk, f.source_field) if obj is not None else ""
+        # A member's experiment is their personal data: whose it is, for the access log.
+        is_experiment = obj is not None and kind.key == "experiment"
+        f.source_author_id = obj.author_id if is_experiment else None
+        f.source_object_id = obj.pk if obj is not None else None
     return fragments
 
 

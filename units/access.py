@@ -22,6 +22,7 @@ from django.http import Http404
 
 from .models import (
     ADMINISTRATOR,
+    UNNAMED_KINDS,
     AccessAction,
     AccessLog,
     DataKind,
@@ -119,11 +120,16 @@ class UnitAccess:
 
 @dataclass(frozen=True)
 class Accessed:
-    """Whose data was shown or changed: a person, a respondent code, or both, and which row."""
+    """Whose data was shown or changed: a person, a respondent code, or both, and which row.
+
+    ``unit_id``: the row's own unit, where one page shows rows of several units (the
+    admin's lists); otherwise the unit of the call.
+    """
 
     person_id: int | None = None
     object_id: int | None = None
     respondent: str = ""
+    unit_id: int | None = None
 
 
 def acting_role(user, membership: Membership | None) -> str:
@@ -143,12 +149,14 @@ def log_access(
 
     Not logged: a person seeing or changing their own data (``person_id`` is theirs
     and no respondent code is involved) - nothing of theirs went to anyone else.
+    Entries of an ``UNNAMED_KINDS`` kind (a report) name only the row, nobody.
     """
+    unit_id = unit.pk if unit is not None else None
     rows = [
         AccessLog(
             user=user,
             role=role,
-            unit=unit,
+            unit_id=item.unit_id if item.unit_id is not None else unit_id,
             person_id=item.person_id,
             respondent=item.respondent,
             kind=kind,
@@ -156,7 +164,9 @@ def log_access(
             action=action,
         )
         for item in accessed
-        if item.respondent or (item.person_id is not None and item.person_id != user.pk)
+        if item.respondent
+        or (item.person_id is not None and item.person_id != user.pk)
+        or (kind in UNNAMED_KINDS and item.person_id is None and item.object_id is not None)
     ]
     if rows:
         AccessLog.objects.bulk_create(rows)
@@ -221,6 +231,29 @@ class ProgrammeAccess:
     user: object
     units: tuple[Unit, ...]
     unit_perms: dict[int, frozenset[Perm]] = field(default_factory=dict)
+    memberships: dict[int, Membership] = field(default_factory=dict)
+
+    @property
+    def acting_role(self) -> str:
+        """The role the access log records for the programme as a whole: administrator,
+        or the person's role in the first of its units (by name) they are a member of."""
+        if self.user.is_staff:
+            return ADMINISTRATOR
+        membership = next(
+            (self.memberships[u.pk] for u in self.units if u.pk in self.memberships), None
+        )
+        return acting_role(self.user, membership)
+
+    def log(self, action: AccessAction, kind: DataKind, accessed: Iterable["Accessed"]) -> int:
+        """As ``UnitAccess.log``, for what belongs to the programme (no unit)."""
+        return log_access(
+            user=self.user,
+            role=self.acting_role,
+            unit=None,
+            action=action,
+            kind=kind,
+            accessed=accessed,
+        )
 
     @property
     def perms(self) -> frozenset[Perm]:
@@ -257,6 +290,7 @@ def programme_access(user, programme: Programme) -> ProgrammeAccess:
         user=user,
         units=units,
         unit_perms={u.pk: perms_for(user, memberships.get(u.pk)) for u in units},
+        memberships=memberships,
     )
 
 

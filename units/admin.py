@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .access import Accessed, log_access
+from .admin_access_log import AccessLoggedAdmin
 from .models import (
     ADMINISTRATOR,
     AccessAction,
@@ -88,7 +89,9 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(AccessLoggedAdmin, SimpleHistoryAdmin):
+    # A membership holds the person's motivation and expectations.
+    access_log_kind = DataKind.MOTIVATION
     list_display = ["user", "unit", "role", "joined_on", "left_on"]
     list_filter = ["role", ("left_on", admin.EmptyFieldListFilter), "unit"]
     search_fields = ["user__email", "user__full_name", "unit__name"]
@@ -159,7 +162,12 @@ class AgendaItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(AccessLoggedAdmin, admin.ModelAdmin):
+    access_log_kind = DataKind.ATTENDANCE
+
+    def access_log_unit_id(self, obj):
+        return obj.session.unit_id
+
     list_display = ["user", "session", "status"]
     list_filter = ["status", "session__unit"]
     search_fields = ["user__email", "user__full_name", "session__unit__name"]
@@ -183,11 +191,16 @@ class ConsentTextAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsentRecord)
-class ConsentRecordAdmin(admin.ModelAdmin):
+class ConsentRecordAdmin(AccessLoggedAdmin, admin.ModelAdmin):
     """Proof of consent: read here, never changed (a new answer is a new record)."""
 
+    access_log_kind = DataKind.CONSENT
     list_display = ["membership", "decision", "method", "recorded_at", "recorded_by"]
     list_filter = ["decision", "method"]
+    list_select_related = ["membership__user", "membership__unit", "recorded_by"]
+
+    def access_log_unit_id(self, obj):
+        return obj.membership.unit_id
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -654,6 +654,13 @@ class DataKind(models.TextChoices):
     CONSENT = "consent", _("Consent")
     RESEARCH_DATA = "research_data", _("Research data")
     ACCESS_LOG = "access_log", _("Access log")
+    # A report (PDF) downloaded: the unit's data as a whole, nobody's individually
+    # (reports never name clients or family carers; docs/privacy.md).
+    REPORT = "report", _("Report")
+
+
+# Kinds whose entries may name nobody: what was accessed is the row (object_id).
+UNNAMED_KINDS = frozenset({DataKind.REPORT})
 
 
 # The role someone acted in: their role in the unit, or administrator (whose
@@ -724,7 +731,9 @@ class AccessLog(models.Model):
         indexes = [models.Index(fields=["person", "-at"], name="accesslog_person_at")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(person__isnull=False) | ~Q(respondent=""),
+                condition=Q(person__isnull=False)
+                | ~Q(respondent="")
+                | Q(kind__in=sorted(UNNAMED_KINDS), object_id__isnull=False),
                 name="accesslog_names_whose_data",
             ),
         ]

@@ -23,9 +23,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bpu.celery import enqueue
+from units.access import Accessed, Perm, unit_access
+from units.models import AccessAction, DataKind
 
 from ..importing.problems import Problems
-from ..models import ImportBatch, Wave
+from ..models import ImportBatch, Observation, ObservationChange, Wave
 from ..statistics import unit_statistics
 from ..tasks import process_import_task
 from .observations import observations_import
@@ -89,7 +91,11 @@ def import_batch_confirm(*, batch: ImportBatch, actor) -> ImportBatch:
     if batch.status != ImportBatch.Status.PREVIEWED:
         raise ValidationError(_("This import was confirmed already."))
     ImportBatch.objects.filter(pk=batch.pk).update(
-        status=ImportBatch.Status.ACCEPTED, attempts=0, error="", started_at=None
+        status=ImportBatch.Status.ACCEPTED,
+        attempts=0,
+        error="",
+        started_at=None,
+        confirmed_by=actor,
     )
     transaction.on_commit(partial(import_batch_send, batch_id=batch.pk))
     batch.status = ImportBatch.Status.ACCEPTED
@@ -116,7 +122,7 @@ def _claim(batch_id: int) -> ImportBatch | None:
     with transaction.atomic():
         batch = (
             ImportBatch.objects.select_for_update(of=("self",))
-            .select_related("unit", "wave", "uploaded_by")
+            .select_related("unit", "wave", "uploaded_by", "confirmed_by")
             .filter(pk=batch_id)
             .first()
         )
@@ -235,7 +241,37 @@ def _preview(batch: ImportBatch, result) -> dict:
     }
 
 
+def _log_written(access, batch: ImportBatch) -> None:
+    """The values the worker wrote, in the name of whoever confirmed the import: one
+    entry per respondent code, "created" for new values only and "changed" where a
+    stored value was replaced (one INSERT each, in the import's transaction)."""
+    written = set(
+        Observation.objects.filter(batch=batch).values_list("respondent", flat=True).distinct()
+    )
+    changed = set(
+        ObservationChange.objects.filter(batch=batch)
+        .values_list("respondent", flat=True)
+        .distinct()
+    )
+    for action, codes in (
+        (AccessAction.CREATED, written - changed),
+        (AccessAction.CHANGED, changed),
+    ):
+        access.log(action, DataKind.RESEARCH_DATA, [Accessed(respondent=c) for c in sorted(codes)])
+
+
 def _import(batch: ImportBatch) -> None:
+    confirmed_by = batch.confirmed_by or batch.uploaded_by
+    access = unit_access(confirmed_by, batch.unit) if confirmed_by else None
+    if access is None or not access.can(Perm.MANAGE_RESEARCH):
+        _fail(
+            batch,
+            error=_(
+                "Whoever confirmed this import no longer manages the research of this unit, "
+                "so nothing was written. Upload the file again."
+            ),
+        )
+        return
     result = observations_import(
         unit=batch.unit,
         file=batch.file,
@@ -245,6 +281,7 @@ def _import(batch: ImportBatch) -> None:
         filename=batch.original_filename,
         progress=_progress_setter(batch.pk, 0, 90),
         sheet=batch.sheet,
+        on_written=partial(_log_written, access),
     )
     if not result.ok:
         # The codebook or the waves changed since the preview: nothing was written.

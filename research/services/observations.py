@@ -86,6 +86,7 @@ def observations_import(
     filename: str = "",
     progress=None,
     sheet: str = "",
+    on_written=None,
 ) -> ImportResult:
     """Import a data file (wide or long) into the unit. All or nothing.
 
@@ -97,6 +98,8 @@ def observations_import(
     existing value alone). ``progress`` is called now and then with the part of
     the file read (0.0-1.0). ``sheet`` names the sheet of a workbook (default the
     first). A respondent code already stored in other capitals is the same respondent.
+    ``on_written(batch)`` is called once the values are written, in their transaction
+    (the worker logs them there: research.services.import_batches).
     """
     waves = waves_ensure_defaults(unit=unit)
     measures = list(Measure.objects.filter(unit=unit))
@@ -133,6 +136,8 @@ def observations_import(
             batch.status = ImportBatch.Status.CONFIRMED
             batch.confirmed_at = timezone.now()
             batch.save()
+            if on_written is not None:
+                on_written(batch)
             result.batch = batch
     except _Rollback:
         pass

@@ -185,6 +185,18 @@ def fragments_export(request, slug):
     access = get_unit_access(request.user, slug, Perm.VIEW_RESEARCH)
     unit = access.unit
     fragments = selectors.fragments_for_export(unit, request.user)
+    # The passages quote members' shared experiments: one entry per experiment in the
+    # file, for its author (one INSERT). Session notes and materials are nobody's own.
+    quoted = {
+        (f.source_author_id, f.source_object_id)
+        for f in fragments
+        if f.source_author_id is not None
+    }
+    access.log(
+        AccessAction.EXPORTED,
+        DataKind.EXPERIMENT,
+        [Accessed(person_id=author, object_id=pk) for author, pk in sorted(quoted)],
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = (

@@ -9,9 +9,9 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from units import services as unit_services
-from units.access import Perm, get_unit_access
+from units.access import Accessed, Perm, get_unit_access
 from units.consent import consent_statuses, current_consent_text
-from units.models import Membership
+from units.models import AccessAction, DataKind, Membership
 
 from ..consent import CODES_PER_PAGE, respondent_codes_in_data, respondent_consent
 from ._common import data_context
@@ -29,6 +29,24 @@ def consent(request, slug):
     page = Paginator(respondent_codes_in_data(unit), CODES_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    codes = respondent_consent(list(page.object_list), statuses)
+    # Each member's answer (with their code, if linked), and each code of this page that
+    # is no member's: one entry each, one INSERT.
+    access.log(
+        AccessAction.VIEWED,
+        DataKind.CONSENT,
+        [
+            *(
+                Accessed(
+                    person_id=s.membership.user_id,
+                    respondent=s.membership.respondent_code,
+                    object_id=s.record.pk if s.record else None,
+                )
+                for s in statuses
+            ),
+            *(Accessed(respondent=c.code) for c in codes if c.status is None),
+        ],
+    )
     return render(
         request,
         "research/consent.html",
@@ -38,7 +56,7 @@ def consent(request, slug):
             current=current_consent_text(unit),
             statuses=statuses,
             page=page,
-            codes=respondent_consent(list(page.object_list), statuses),
+            codes=codes,
             left_out=sum(1 for s in statuses if s.leaves_out),
         ),
     )

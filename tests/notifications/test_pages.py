@@ -106,6 +106,7 @@ def test_the_settings_page_shows_the_defaults_and_saves_a_choice(client_for, mem
         Kind.SESSION: Frequency.WEEKLY,
         Kind.REPORT: Frequency.DAILY,
         Kind.MONITOR: Frequency.DAILY,
+        Kind.RETENTION: Frequency.DAILY,
     }
 
 

@@ -305,7 +305,14 @@ def test_a_worker_that_died_mid_import_is_restarted_then_given_up(unit, research
     from research.services import import_batches_resend_stale
 
     make_codebook(unit)
-    batch = ImportBatch(unit=unit, wave=wave(unit, "baseline"), status="importing", attempts=1)
+    batch = ImportBatch(
+        unit=unit,
+        wave=wave(unit, "baseline"),
+        status="importing",
+        attempts=1,
+        # Confirmed by a researcher of the unit: the worker writes in their name.
+        confirmed_by=researcher,
+    )
     batch.file.save("data.csv", ContentFile(b"respondent,ucla\nR1,3\n"), save=False)
     batch.started_at = timezone.now()
     batch.save()

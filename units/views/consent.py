@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import services
-from ..access import Perm, get_unit_access
+from ..access import Accessed, Perm, get_unit_access
 from ..consent import (
     DEFAULT_TEXT_EN,
     DEFAULT_TEXT_NL,
@@ -20,7 +20,7 @@ from ..consent import (
     current_consent_text,
 )
 from ..forms import ConsentTextForm, PaperConsentForm, form_errors_from
-from ..models import ConsentRecord, Membership
+from ..models import AccessAction, ConsentRecord, DataKind, Membership
 
 # What a member may answer online: give or decline, and withdraw what they gave.
 ONLINE_ANSWERS = {
@@ -118,6 +118,18 @@ def consent_manage(request, slug):
         )
         for status in consent_statuses(unit)
     ]
+    # Every member's answer is on the page: one entry each (one INSERT).
+    access.log(
+        AccessAction.VIEWED,
+        DataKind.CONSENT,
+        [
+            Accessed(
+                person_id=status.membership.user_id,
+                object_id=status.record.pk if status.record else None,
+            )
+            for status, _form in rows
+        ],
+    )
     return render(
         request,
         "units/consent_manage.html",
@@ -137,7 +149,7 @@ def consent_paper(request, slug, pk):
         messages.error(request, _("Choose one of the answers in the list."))
         return redirect("units:consent_manage", slug=slug)
     try:
-        services.consent_record(
+        record = services.consent_record(
             membership=membership,
             decision=form.cleaned_data["decision"],
             method=ConsentRecord.Method.PAPER,
@@ -147,6 +159,11 @@ def consent_paper(request, slug, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        access.log(
+            AccessAction.CREATED,
+            DataKind.CONSENT,
+            [Accessed(person_id=membership.user_id, object_id=record.pk)],
+        )
         messages.success(
             request,
             _("The answer of %(name)s on paper has been recorded.")
