@@ -59,7 +59,7 @@ def relying_party(request) -> tuple[str, str]:
 def user_handle(user) -> bytes:
     """The account's id given to the authenticator: stable, but neither a number nor an
     address (the specification asks that it name nobody)."""
-    return salted_hmac("accounts.passkeys.user_handle", str(user.pk)).digest()
+    return salted_hmac("accounts.passkeys.user_handle", str(user.pk), algorithm="sha256").digest()
 
 
 def _descriptors(user) -> list[PublicKeyCredentialDescriptor]:
