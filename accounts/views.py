@@ -203,14 +203,21 @@ def second_factor(request):
                 ),
             )
         return redirect(_next_url(request))
+    has_app = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
+    has_passkey = WebAuthnCredential.objects.filter(user=request.user).exists()
+    if has_passkey:
+        # The passkey button comes first; the code field waits below it.
+        form.fields["code"].widget.attrs.pop("autofocus", None)
+        if not has_app:
+            form.fields["code"].help_text = _("One of your recovery codes.")
     return render(
         request,
         "accounts/second_factor.html",
         {
             "form": form,
             "next": _next_url(request),
-            "has_app": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
-            "has_passkey": WebAuthnCredential.objects.filter(user=request.user).exists(),
+            "has_app": has_app,
+            "has_passkey": has_passkey,
         },
     )
 

@@ -134,6 +134,7 @@ def test_someone_with_a_passkey_uses_it_at_the_second_step(client, passkey_user,
     page = client.get(response.url).content.decode()
     assert "Use my passkey" in page
     assert 'data-passkey="authenticate"' in page
+    assert "One of your recovery codes." in page  # no app: the field takes recovery codes
 
     options = json.loads(login_options(client))
     assert [c["id"] for c in options["allowCredentials"]] == [authenticator.id]
