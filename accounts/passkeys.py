@@ -7,6 +7,13 @@ posted with the authenticator's answer. The answer is only accepted for the chal
 of this session (used once, and for a few minutes), for this site (relying party id
 and origin from settings, or the request in development) and, when logging in, for
 a passkey of the person logging in whose signature counter went up.
+
+Why py_webauthn and a small model of our own (accounts.WebAuthnCredential) rather than
+django-otp-webauthn: that package brings its own views, URLs and bundled JavaScript
+(its own strings, its own passwordless login) and asks ``user.is_verified()``, which
+needs django-otp's OTPMiddleware. Here the second factor is settled once at login and
+kept in the session (accounts/second_factor.py, no query per request); our pages, our
+translations and the permission matrix stay in one place.
 """
 
 import json
