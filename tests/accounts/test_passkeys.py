@@ -213,6 +213,26 @@ def test_a_malformed_answer_is_refused_with_a_message(client, passkey_user, pass
     assert messages_of(response) == ["Your browser sent no answer from a passkey. Try again."]
 
 
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        ("[]", "Your browser sent no answer from a passkey. Try again."),
+        (
+            '{"id": "YQ", "rawId": "YQ", "type": "public-key", "response": "broken"}',
+            "Your passkey could not be checked. Try again, or use another passkey.",
+        ),
+    ],
+)
+def test_a_malformed_registration_adds_nothing(client_for, answer, message):
+    user = UserFactory()
+    client = client_for(user)
+    client.post(reverse("accounts:passkey_add_options"))
+    response = client.post(reverse("accounts:passkey_add"), {"name": "A", "passkey": answer})
+    assert response.url == reverse("accounts:security")
+    assert messages_of(response) == [message]
+    assert not WebAuthnCredential.objects.filter(user=user).exists()
+
+
 def test_options_are_only_given_while_the_second_step_is_owed(client_for):
     user = UserFactory()
     response = client_for(user).post(reverse("accounts:passkey_login_options"))
