@@ -343,11 +343,22 @@ def passkey_add_options(request):
     )
 
 
+PASSKEY_NAME_MAX = WebAuthnCredential._meta.get_field("name").max_length
+
+
 @login_required
 @require_POST
 def passkey_add_view(request):
     """Adds the passkey the browser just made (passkeys.js posts its answer here)."""
-    name = " ".join(request.POST.get("name", "").split())[:64] or _("Passkey")
+    name = " ".join(request.POST.get("name", "").split()) or _("Passkey")
+    if len(name) > PASSKEY_NAME_MAX:
+        # Checked before the ceremony's answer, so the challenge stays for a retry.
+        messages.error(
+            request,
+            _("The name of a passkey can be %(max)d characters at most.")
+            % {"max": PASSKEY_NAME_MAX},
+        )
+        return redirect("accounts:security")
     try:
         fields = passkeys.verified_registration(request, request.user, request.POST.get("passkey"))
     except passkeys.PasskeyRefused as refusal:

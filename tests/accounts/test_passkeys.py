@@ -233,6 +233,16 @@ def test_a_malformed_registration_adds_nothing(client_for, answer, message):
     assert not WebAuthnCredential.objects.filter(user=user).exists()
 
 
+def test_a_name_too_long_is_refused_not_cut(client_for):
+    user = UserFactory()
+    client = client_for(user)
+    options = client.post(reverse("accounts:passkey_add_options")).content.decode()
+    answer = SoftAuthenticator().register(options)
+    response = client.post(reverse("accounts:passkey_add"), {"name": "x" * 65, "passkey": answer})
+    assert messages_of(response) == ["The name of a passkey can be 64 characters at most."]
+    assert not WebAuthnCredential.objects.filter(user=user).exists()
+
+
 def test_options_are_only_given_while_the_second_step_is_owed(client_for):
     user = UserFactory()
     response = client_for(user).post(reverse("accounts:passkey_login_options"))
