@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .erasure import user_erase
-from .models import ErasureRequest, User
+from .models import ErasureRequest, User, WebAuthnCredential
 from .services import users_approve
 
 
@@ -68,3 +68,17 @@ class ErasureRequestAdmin(admin.ModelAdmin):
             % {"count": done},
             messages.SUCCESS,
         )
+
+
+@admin.register(WebAuthnCredential)
+class WebAuthnCredentialAdmin(admin.ModelAdmin):
+    """A person who lost their passkey and their recovery codes: an administrator removes
+    it here, and they log in with their password and add a new one."""
+
+    list_display = ["name", "user", "created_at", "last_used_at"]
+    search_fields = ["user__email", "user__full_name", "name"]
+    readonly_fields = ["user", "credential_id", "public_key", "sign_count", "transports"]
+    fields = ["user", "name", "credential_id", "public_key", "sign_count", "transports"]
+
+    def has_add_permission(self, request):
+        return False

@@ -23,7 +23,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import ErasureRequest, User
+from .models import ErasureRequest, User, WebAuthnCredential
 
 # Both languages in one marker: stored once, read the same in Dutch and English.
 REMOVED_TEXT = "[verwijderd op verzoek / removed at the person's request]"
@@ -127,6 +127,9 @@ def user_erase(*, user: User, by: User | None = None) -> User:
     ErasureRequest.objects.filter(user=user, status=ErasureRequest.Status.OPEN).update(
         status=ErasureRequest.Status.DONE, handled_at=timezone.now(), handled_by=by
     )
+    # The account can no longer log in: its passkeys (named by the person, e.g.
+    # "Anna's laptop") have nothing left to do.
+    WebAuthnCredential.objects.filter(user=user).delete()
     user.full_name = ""
     user.email = erased_email(user)
     user.is_active = False

@@ -28,16 +28,24 @@ class UserLanguageMiddleware:
 class SecondFactorMiddleware:
     """Someone who still owes a second factor (accounts/second_factor.py) can only give it.
 
-    Until then every other page sends them to the code page (``verify``) or to the
-    page where they add an authenticator app (``setup``). Logging out and switching
+    Until then every other page sends them to the code page (``verify``, where a passkey
+    works too) or to the page where they add an authenticator app (``setup``; it links to
+    the Security page, where they can add a passkey instead). Logging out and switching
     language always work. Reads only the session: no query on ordinary pages.
     """
 
     ALLOWED = {
-        VERIFY: {"accounts:second_factor", "accounts:logout", "accounts:switch_language"},
+        VERIFY: {
+            "accounts:second_factor",
+            "accounts:passkey_login_options",
+            "accounts:logout",
+            "accounts:switch_language",
+        },
         SETUP: {
             "accounts:security",
             "accounts:totp_add",
+            "accounts:passkey_add_options",
+            "accounts:passkey_add",
             "accounts:logout",
             "accounts:switch_language",
         },

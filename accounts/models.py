@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, TimestampMixin
 
 
 def email_normalise(email: str) -> str:
@@ -142,3 +143,28 @@ class ErasureRequest(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_status_display()})"
+
+
+class WebAuthnCredential(TimestampMixin, Device):
+    """A passkey (WebAuthn) a person uses as their second factor.
+
+    Holds what the server needs to check a signature: the credential's id and public
+    key (both base64url text, so that "download my data" can export them) and the
+    authenticator's signature counter, which must go up (a copied key would not).
+    No biometrics: a fingerprint or face stays on the person's device.
+    As a django-otp ``Device``, having one makes the login ask for the second step
+    (``django_otp.user_has_device``).
+    """
+
+    credential_id = models.CharField(_("credential id"), max_length=1400, unique=True)
+    public_key = models.CharField(_("public key"), max_length=2048)
+    sign_count = models.PositiveBigIntegerField(_("signature counter"), default=0)
+    transports = models.JSONField(_("transports"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("passkey")
+        verbose_name_plural = _("passkeys")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name

@@ -4,7 +4,8 @@ After the password (or single sign-on) Django logs the person in; ``mark_login``
 then writes in the session what is still owed, and ``SecondFactorMiddleware``
 (accounts/middleware.py) lets them do nothing else until it is done:
 
-- ``verify``: they have an authenticator app or recovery codes, so they give a code;
+- ``verify``: they have an authenticator app, a passkey or recovery codes, so they give
+  a code or use their passkey (accounts/passkeys.py);
 - ``setup``: a rule says they need a second factor and they have none yet, so they
   add one first.
 
@@ -26,6 +27,8 @@ from django.utils import timezone
 from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .models import WebAuthnCredential
 
 SESSION_KEY = "second_factor_owed"
 VERIFY = "verify"
@@ -63,8 +66,11 @@ def second_factor_required(user) -> bool:
 
 
 def has_authenticator(user) -> bool:
-    """An authenticator app (recovery codes alone are no way in for every day)."""
-    return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+    """An authenticator app or a passkey (recovery codes alone are no way in for every day)."""
+    return (
+        TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+        or WebAuthnCredential.objects.filter(user=user).exists()
+    )
 
 
 def owed_at_login(user) -> str | None:

@@ -1,8 +1,9 @@
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import User
+from .models import User, WebAuthnCredential
 
 
 def user_update_profile(*, user: User, full_name: str, language: str) -> User:
@@ -53,21 +54,75 @@ def totp_device_add(*, user: User, key: str, name: str, last_t: int):
     return device
 
 
+def _daily_factor_count(user: User) -> int:
+    """Authenticator apps and passkeys (locked: two removals at once cannot take both)."""
+    apps = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True)
+    passkeys = WebAuthnCredential.objects.select_for_update().filter(user=user)
+    return len(apps) + len(passkeys)
+
+
 @transaction.atomic
 def totp_device_remove(*, device: TOTPDevice, keep_one: bool) -> bool:
     """Removes one of a person's authenticator apps.
 
-    With ``keep_one`` (a second factor is required of them) the last one stays:
-    returns False. Without any app left, the recovery codes go too.
+    With ``keep_one`` (a second factor is required of them) the last app or passkey
+    stays: returns False. Without any app or passkey left, the recovery codes go too.
     """
     user = device.user
-    apps = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True)
-    if keep_one and device.confirmed and apps.count() <= 1:
+    if keep_one and device.confirmed and _daily_factor_count(user) <= 1:
         return False
     device.delete()
-    if not apps.exists():
-        StaticDevice.objects.filter(user=user).delete()
+    _recovery_codes_drop_if_alone(user)
     return True
+
+
+@transaction.atomic
+def passkey_add(
+    *, user: User, name: str, credential_id: str, public_key: str, sign_count: int, transports
+) -> WebAuthnCredential:
+    """A passkey whose registration was checked (accounts.passkeys.verified_registration).
+
+    Like the first app, the first passkey brings recovery codes, for the day it is lost.
+    """
+    passkey = WebAuthnCredential.objects.create(
+        user=user,
+        name=name,
+        credential_id=credential_id,
+        public_key=public_key,
+        sign_count=sign_count,
+        transports=list(transports),
+    )
+    if not _recovery_device(user).token_set.exists():
+        recovery_codes_regenerate(user=user)
+    return passkey
+
+
+@transaction.atomic
+def passkey_remove(*, passkey: WebAuthnCredential, keep_one: bool) -> bool:
+    """Removes one of a person's passkeys; the rules of totp_device_remove."""
+    user = passkey.user
+    if keep_one and _daily_factor_count(user) <= 1:
+        return False
+    passkey.delete()
+    _recovery_codes_drop_if_alone(user)
+    return True
+
+
+def passkey_record_use(*, passkey: WebAuthnCredential, sign_count: int) -> None:
+    """A login with this passkey: its counter moves on, so that the answer cannot be
+    replayed (call in the transaction that locked the passkey while checking it)."""
+    passkey.sign_count = sign_count
+    passkey.last_used_at = timezone.now()
+    passkey.save(update_fields=["sign_count", "last_used_at"])
+
+
+def _recovery_codes_drop_if_alone(user: User) -> None:
+    """Recovery codes are a way back to an app or passkey: without either they go."""
+    if not (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or WebAuthnCredential.objects.filter(user=user).exists()
+    ):
+        StaticDevice.objects.filter(user=user).delete()
 
 
 @transaction.atomic

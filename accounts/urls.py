@@ -41,4 +41,20 @@ urlpatterns += [
     path("profile/security/app/", views.totp_add, name="totp_add"),
     path("profile/security/app/<int:pk>/remove/", views.totp_remove, name="totp_remove"),
     path("profile/security/recovery-codes/", views.recovery_codes, name="recovery_codes"),
+    path(
+        "login/second-factor/passkey-options/",
+        views.passkey_login_options,
+        name="passkey_login_options",
+    ),
+    path("profile/security/passkey/", views.passkey_add_view, name="passkey_add"),
+    path(
+        "profile/security/passkey/options/",
+        views.passkey_add_options,
+        name="passkey_add_options",
+    ),
+    path(
+        "profile/security/passkey/<int:pk>/remove/",
+        views.passkey_remove_view,
+        name="passkey_remove",
+    ),
 ]

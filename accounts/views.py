@@ -1,12 +1,14 @@
 from base64 import b32encode
 from textwrap import wrap
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.db import transaction
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils import timezone, translation
@@ -20,14 +22,18 @@ from django_otp.util import random_hex
 
 from bpu.downloads import private_download
 
+from . import passkeys
 from . import second_factor as factors
 from .erasure import erasure_request_create
 from .forms import LoginForm, ProfileForm, SecondFactorForm, TotpAddForm
-from .models import ErasureRequest
+from .models import ErasureRequest, WebAuthnCredential
 from .oidc import OIDCCallbackView, OIDCLoginView, oidc_enabled, provider_name
 from .personal_data import personal_data_zip
 from .profile import profile_sections
 from .services import (
+    passkey_add,
+    passkey_record_use,
+    passkey_remove,
     recovery_codes_regenerate,
     totp_device_add,
     totp_device_remove,
@@ -183,6 +189,8 @@ def second_factor(request):
     """The login's second step: a code from the app, or a recovery code."""
     if factors.owed(request) != factors.VERIFY:
         return redirect(_next_url(request))
+    if request.method == "POST" and "passkey" in request.POST:
+        return _second_factor_passkey(request)
     form = SecondFactorForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         factors.settle(request)
@@ -195,20 +203,65 @@ def second_factor(request):
                 ),
             )
         return redirect(_next_url(request))
+    has_app = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
+    has_passkey = WebAuthnCredential.objects.filter(user=request.user).exists()
+    if has_passkey:
+        # The passkey button comes first; the code field waits below it.
+        form.fields["code"].widget.attrs.pop("autofocus", None)
+        if not has_app:
+            form.fields["code"].help_text = _("One of your recovery codes.")
     return render(
-        request, "accounts/second_factor.html", {"form": form, "next": _next_url(request)}
+        request,
+        "accounts/second_factor.html",
+        {
+            "form": form,
+            "next": _next_url(request),
+            "has_app": has_app,
+            "has_passkey": has_passkey,
+        },
+    )
+
+
+def _second_factor_passkey(request):
+    """The second step with a passkey: the answer passkeys.js posted is checked."""
+    try:
+        with transaction.atomic():
+            passkey, sign_count = passkeys.verified_authentication(
+                request, request.user, request.POST["passkey"]
+            )
+            passkey_record_use(passkey=passkey, sign_count=sign_count)
+    except passkeys.PasskeyRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(f"{resolve_url('accounts:second_factor')}?{_next_query(request)}")
+    factors.settle(request)
+    return redirect(_next_url(request))
+
+
+def _next_query(request) -> str:
+    return urlencode({"next": _next_url(request)})
+
+
+@login_required
+@require_POST
+def passkey_login_options(request):
+    """What the browser needs to sign in with one of the person's passkeys (JSON)."""
+    if factors.owed(request) != factors.VERIFY:
+        return JsonResponse({"error": _("You have already given your second step.")}, status=409)
+    return HttpResponse(
+        passkeys.authentication_options(request, request.user), content_type="application/json"
     )
 
 
 @login_required
 @require_GET
 def security(request):
-    """The profile's security section: authenticator apps and recovery codes."""
+    """The profile's security section: authenticator apps, passkeys and recovery codes."""
     return render(
         request,
         "accounts/security.html",
         {
             "apps": TOTPDevice.objects.filter(user=request.user, confirmed=True).order_by("pk"),
+            "passkeys": WebAuthnCredential.objects.filter(user=request.user).order_by("pk"),
             "recovery_codes_left": StaticToken.objects.filter(device__user=request.user).count(),
             "required": factors.second_factor_required(request.user),
             "setup_owed": factors.owed(request) == factors.SETUP,
@@ -282,10 +335,77 @@ def totp_remove(request, pk):
 
 
 @login_required
+@require_POST
+def passkey_add_options(request):
+    """What the browser needs to make a passkey for this person on this site (JSON)."""
+    return HttpResponse(
+        passkeys.registration_options(request, request.user), content_type="application/json"
+    )
+
+
+PASSKEY_NAME_MAX = WebAuthnCredential._meta.get_field("name").max_length
+
+
+@login_required
+@require_POST
+def passkey_add_view(request):
+    """Adds the passkey the browser just made (passkeys.js posts its answer here)."""
+    name = " ".join(request.POST.get("name", "").split()) or _("Passkey")
+    if len(name) > PASSKEY_NAME_MAX:
+        # Checked before the ceremony's answer, so the challenge stays for a retry.
+        messages.error(
+            request,
+            _("The name of a passkey can be %(max)d characters at most.")
+            % {"max": PASSKEY_NAME_MAX},
+        )
+        return redirect("accounts:security")
+    try:
+        fields = passkeys.verified_registration(request, request.user, request.POST.get("passkey"))
+    except passkeys.PasskeyRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("accounts:security")
+    first = not factors.has_authenticator(request.user)
+    passkey_add(user=request.user, name=name, **fields)
+    factors.settle(request)
+    messages.success(request, _("Your passkey “%(name)s” has been added.") % {"name": name})
+    if first:
+        messages.info(
+            request,
+            _(
+                "These are your recovery codes. Keep them somewhere safe: each one lets you "
+                "in once if you lose your passkey."
+            ),
+        )
+        return redirect("accounts:recovery_codes")
+    return redirect("accounts:security")
+
+
+@login_required
+@require_POST
+def passkey_remove_view(request, pk):
+    passkey = get_object_or_404(WebAuthnCredential, pk=pk, user=request.user)
+    removed = passkey_remove(passkey=passkey, keep_one=factors.second_factor_required(request.user))
+    if removed:
+        messages.success(request, _("The passkey has been removed."))
+    else:
+        messages.error(
+            request,
+            _(
+                "This is your only second step and your role requires one. Add another "
+                "passkey or an authenticator app first, then remove this one."
+            ),
+        )
+    return redirect("accounts:security")
+
+
+@login_required
 def recovery_codes(request):
     """The person's recovery codes; making new ones stops the old ones."""
     if not factors.has_authenticator(request.user):
-        messages.info(request, _("Add an authenticator app first; recovery codes come with it."))
+        messages.info(
+            request,
+            _("Add an authenticator app or a passkey first; recovery codes come with it."),
+        )
         return redirect("accounts:security")
     if request.method == "POST":
         recovery_codes_regenerate(user=request.user)

@@ -176,6 +176,12 @@ if OIDC_ENABLED:
 # and researchers must add an authenticator app before they can do anything else.
 SECOND_FACTOR_REQUIRED = env.bool("SECOND_FACTOR_REQUIRED", default=False)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="BPU")
+# Passkeys (WebAuthn, accounts/passkeys.py). The relying party id is the site's host name
+# (bpu.example.org), the origin its address (https://bpu.example.org); a passkey only
+# works on the site it was made for. Empty (development): taken from the request, whose
+# host ALLOWED_HOSTS has already checked.
+WEBAUTHN_RP_ID = env.str("WEBAUTHN_RP_ID", default="")
+WEBAUTHN_ORIGIN = env.str("WEBAUTHN_ORIGIN", default="").rstrip("/")
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "units:dashboard"

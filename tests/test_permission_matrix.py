@@ -103,6 +103,18 @@ EXPECTED: dict[str, Url] = {
         lambda w: {"pk": w.totp_device.pk},
         notes="the professional's own app; EXACT_POST",
     ),
+    # Passkeys: options (JSON) and the answer are POSTed by static/js/passkeys.js.
+    "accounts:passkey_login_options": Url(
+        NOT_ALLOWED, LOGIN, notes="409 for whoever owes no second step (ok here)"
+    ),
+    "accounts:passkey_add_options": Url(NOT_ALLOWED, LOGIN),
+    "accounts:passkey_add": Url(NOT_ALLOWED, LOGIN, notes="no answer: back to Security"),
+    "accounts:passkey_remove": Url(
+        NOT_ALLOWED,
+        {"professional"},
+        lambda w: {"pk": w.passkey.pk},
+        notes="the professional's own passkey; EXACT_POST",
+    ),
     # units
     "units:dashboard": Url(LOGIN, LOGIN),
     "units:create": Url(
@@ -581,6 +593,17 @@ EXACT_POST: dict[str, dict[str, str]] = {
         "manager": "not found",
         "admin": "not found",
     },
+    # Someone else's passkey does not exist for anybody but its owner.
+    "accounts:passkey_remove": {
+        "anonymous": "login",
+        "outsider": "not found",
+        "facilitator": "not found",
+        "researcher": "not found",
+        "professional": "ok",
+        "service_user": "not found",
+        "manager": "not found",
+        "admin": "not found",
+    },
     "notifications:open": {
         "anonymous": "login",
         "outsider": "not found",
@@ -645,6 +668,15 @@ class World:
         # Unconfirmed, so that logging in does not ask the professional for a code.
         self.totp_device = TOTPDevice.objects.create(
             user=people["professional"], name="Phone", confirmed=False
+        )
+        from accounts.models import WebAuthnCredential
+
+        self.passkey = WebAuthnCredential.objects.create(
+            user=people["professional"],
+            name="Laptop",
+            credential_id="bWF0cml4",
+            public_key="bWF0cml4",
+            confirmed=False,
         )
 
     def _reports(self, people):

@@ -13,7 +13,7 @@ from django.db import models
 from django.urls import reverse
 
 from accounts.erasure import REMOVED_TEXT, user_erase
-from accounts.models import ErasureRequest
+from accounts.models import ErasureRequest, WebAuthnCredential
 from notifications.models import Notification
 from phases.models import Experiment, ExperimentComment, ProductFile
 from research.models import CodedFragment, ImportBatch, Observation
@@ -123,6 +123,9 @@ def person(unit, facilitator, researcher):
     batch.file.save("data.csv", ContentFile(f"respondent,mail\nr7,{EMAIL}\n".encode()), save=True)
     add_values(unit, make_measure(unit, "wellbeing", minimum=1, maximum=5), "baseline", {"r7": 4})
     ErasureRequest.objects.create(user=user, reason=f"Ik, {NAME}, wil weg.")
+    WebAuthnCredential.objects.create(
+        user=user, name=f"Laptop van {NAME}", credential_id="ZXJhc3VyZQ", public_key="a2V5"
+    )
     return user
 
 
@@ -141,6 +144,7 @@ def test_erasure_leaves_no_name_or_address_in_the_database_or_the_media_files(
         "research.CodedFragment",
         "notifications.Notification",
         "accounts.ErasureRequest",
+        "accounts.WebAuthnCredential",
     } <= set(_database_mentions(NAME)) | set(_database_mentions(EMAIL))
     assert len(_media_mentions(media, NAME)) == 1 and len(_media_mentions(media, EMAIL)) == 1
 
@@ -161,6 +165,7 @@ def test_erasure_leaves_no_name_or_address_in_the_database_or_the_media_files(
     request = ErasureRequest.objects.get(user=person)
     assert (request.status, request.handled_by) == (ErasureRequest.Status.DONE, admin_user)
     assert Membership.objects.get(user=person).role == Role.FAMILY_CARER
+    assert not WebAuthnCredential.objects.filter(user=person).exists()
 
 
 def test_the_research_exemption_keeps_the_quoted_passages(person, settings):
