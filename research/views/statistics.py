@@ -3,6 +3,7 @@ how the figures are computed."""
 
 import hashlib
 from functools import cache as once
+from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -73,9 +74,14 @@ BODY_TEMPLATES = ("research/_statistics_body.html", "research/_ci.html", "resear
 
 @once
 def _body_templates_signature() -> str:
-    """A new deployment that changes how the numbers are shown must not serve the old HTML."""
+    """A new deployment that changes how the numbers are shown (the templates, the
+    charts, the number filters) must not serve the HTML the old code rendered."""
+    from .. import charts
+    from ..templatetags import research_format
+
     sources = "".join(get_template(name).template.source for name in BODY_TEMPLATES)
-    return hashlib.sha256(sources.encode()).hexdigest()[:16]
+    code = b"".join(Path(m.__file__).read_bytes() for m in (charts, research_format))
+    return hashlib.sha256(sources.encode() + code).hexdigest()[:16]
 
 
 def _statistics_body(unit, source) -> str:
