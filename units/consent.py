@@ -151,9 +151,10 @@ def memberships_awaiting_consent(user):
     return (
         Membership.objects.current()
         .filter(user=user)
-        .annotate(newest_text=Subquery(newest.values("pk")[:1]))
+        # alias(), not annotate(): only filtered on, so not also compiled into the SELECT
+        .alias(newest_text=Subquery(newest.values("pk")[:1]))
         .exclude(newest_text=None)
-        .annotate(answered=Exists(answered))
+        .alias(answered=Exists(answered))
         .filter(answered=False)
         .select_related("unit")
     )

@@ -207,7 +207,25 @@ class Composition:
 
 
 def composition_of(memberships) -> Composition:
-    counts = Counter(m.role for m in memberships)
+    return _composition_from_counts(Counter(m.role for m in memberships))
+
+
+def unit_composition(unit) -> Composition:
+    """The group's size and roles counted in the database (one query): the overview
+    needs the numbers only, not every member loaded with their account."""
+    counts = Counter(
+        dict(
+            Membership.objects.current()
+            .filter(unit=unit)
+            .values_list("role")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+    )
+    return _composition_from_counts(counts)
+
+
+def _composition_from_counts(counts: Counter) -> Composition:
     by_role = [(label, counts[value]) for value, label in Role.choices if counts[value]]
     size = sum(counts.values())
     return Composition(

@@ -277,8 +277,34 @@ def baseline_position(waves) -> int | None:
     return next((i for i, w in enumerate(waves) if w.kind == "baseline"), 0)
 
 
+@dataclass(frozen=True)
+class StatisticsSource:
+    """What a unit's statistics are computed from, and the cache key of that version."""
+
+    waves: list
+    measures: list
+    leave_out: frozenset[str]
+    key: str
+
+
+def statistics_source(unit, *, leave_out: frozenset[str] = frozenset()) -> StatisticsSource:
+    """The waves, the codebook and the data version of ``unit`` (three small queries):
+    enough to know whether its statistics, or a page made of them, are cached."""
+    from ..selectors import data_version, unit_measures, unit_waves
+
+    waves = unit_waves(unit)
+    measures = unit_measures(unit)
+    leave_out = frozenset(leave_out)
+    key = _cache_key(unit, waves, measures, data_version(unit), leave_out)
+    return StatisticsSource(waves=waves, measures=measures, leave_out=leave_out, key=key)
+
+
 def unit_statistics(
-    unit, *, use_cache: bool = True, leave_out: frozenset[str] = frozenset()
+    unit,
+    *,
+    use_cache: bool = True,
+    leave_out: frozenset[str] = frozenset(),
+    source: StatisticsSource | None = None,
 ) -> UnitStatistics:
     """The statistics of every measure of ``unit`` in every wave, in a constant number of queries.
 
@@ -292,15 +318,13 @@ def unit_statistics(
 
     ``leave_out``: respondent codes whose answers are not counted (people who
     withdrew or declined consent; a report made after that leaves them out).
+    ``source``: the ``statistics_source`` already read for this unit, not read again.
     """
     from django.core.cache import cache
 
-    from ..selectors import data_version, unit_measures, unit_waves
-
-    waves = unit_waves(unit)
-    measures = unit_measures(unit)
-    leave_out = frozenset(leave_out)
-    key = _cache_key(unit, waves, measures, data_version(unit), leave_out) if use_cache else None
+    source = source or statistics_source(unit, leave_out=leave_out)
+    waves, measures, leave_out = source.waves, source.measures, source.leave_out
+    key = source.key if use_cache else None
     if key is not None:
         cached = cache.get(key)
         if cached is not None:

@@ -161,3 +161,30 @@ def test_new_data_is_shown_at_once(unit):
     m.label = "Well-being"
     m.save()
     assert unit_statistics(unit).measure("wellbeing").label == "Well-being"
+
+
+def test_the_cached_page_shows_new_data_at_once(client_for, researcher, unit):
+    """The tables are kept rendered per version of the data: an import gives a new
+    version, so the next view shows the new numbers, never the kept ones."""
+    m = make_measure(unit, "wellbeing", label="Wellbeing", minimum=0, maximum=10)
+    add_values(unit, m, "baseline", {"a": 4, "b": 6})
+    client = client_for(researcher)
+    assert "5.00" in client.get(_url(unit)).content.decode()  # the mean, now kept
+    add_values(unit, m, "baseline", {"c": 8})
+    html = client.get(_url(unit)).content.decode()
+    assert "6.00" in html and "5.00" not in html
+
+
+def test_the_cached_page_speaks_the_readers_language(client_for, researcher, unit, manager):
+    """An English reader's view is not served to a Dutch reader of the same data."""
+    m = make_measure(unit, "wellbeing", minimum=0, maximum=10)
+    add_values(unit, m, "baseline", {"a": 3, "b": 3.5})
+    researcher.language = "en"
+    researcher.save()
+    manager.language = "nl"
+    manager.save()
+    english = client_for(researcher).get(_url(unit)).content.decode()
+    dutch = client_for(manager).get(_url(unit)).content.decode()
+    assert '<th scope="row">mean</th>' in english and "3.25" in english
+    assert '<th scope="row">gemiddelde</th>' in dutch and "3,25" in dutch
+    assert '<th scope="row">mean</th>' not in dutch

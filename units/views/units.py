@@ -38,14 +38,12 @@ def dashboard(request):
 def unit_detail(request, slug):
     access = get_unit_access(request.user, slug)
     unit = access.unit
-    memberships = selectors.current_memberships(unit)
-    composition = selectors.composition_of(memberships)
     context = {
         "access": access,
         "unit": unit,
         "organisations": list(unit.organisations.all()),
         "next_session": selectors.next_session(unit),
-        "composition": composition,
+        "composition": selectors.unit_composition(unit),
         "overview_panels": registry.overview_panels(),  # the phase timeline, from phases
         "plan_warnings": services.unit_warnings(
             planned_start=unit.planned_start,
