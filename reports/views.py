@@ -239,13 +239,19 @@ def report_archive(request, slug, scope, pk):
         data = build_archive(report)
     except FileNotFoundError as exc:
         raise Http404 from exc
-    # The archive holds the report and the unit's research data: the report, and each
-    # respondent code in the data (as the data export logs them).
-    s.access.log(AccessAction.EXPORTED, DataKind.REPORT, [Accessed(object_id=report.pk)])
-    s.access.log(
+    # The archive holds the report and its units' research data: the report, and each
+    # respondent code in the data (as the data export logs them), under its own unit.
+    access = s.access or s.programme_access
+    units = [s.unit] if s.unit else list(s.programme.units.all())
+    access.log(AccessAction.EXPORTED, DataKind.REPORT, [Accessed(object_id=report.pk)])
+    access.log(
         AccessAction.EXPORTED,
         DataKind.RESEARCH_DATA,
-        [Accessed(respondent=code) for code in respondents_of(report.unit)],
+        [
+            Accessed(respondent=code, unit_id=unit.pk)
+            for unit in units
+            for code in respondents_of(unit)
+        ],
     )
     name = report.download_name().removesuffix(".pdf") + "-archive.zip"
     response = HttpResponse(data, content_type="application/zip")

@@ -108,3 +108,32 @@ def test_the_archive_logs_the_report_and_each_respondent_code(client_for, unit, 
         ],
         key=str,
     )
+
+
+def test_a_comparison_archive_logs_each_units_respondent_codes_under_that_unit(db, client_for):
+    from reports.services import report_render_now, report_request
+
+    from ..factories import MembershipFactory, UnitFactory, UserFactory
+    from ..research.analysis_data import add_values, make_measure
+
+    programme = ProgrammeFactory()
+    alpha, beta = (UnitFactory(programme=programme, name=n) for n in ("Alpha", "Beta"))
+    researcher = UserFactory()
+    for unit, codes in ((alpha, {"a": 4}), (beta, {"x": 5, "y": 2})):
+        MembershipFactory(unit=unit, user=researcher, role=Role.RESEARCHER)
+        add_values(unit, make_measure(unit, "lonely"), "baseline", codes)
+    report = report_render_now(
+        report_request(programme=programme, kind="comparison", language="en", actor=researcher).pk
+    )
+
+    response = client_for(researcher).get(
+        reverse("programme_reports:archive", kwargs={"slug": programme.slug, "pk": report.pk})
+    )
+
+    assert response.status_code == 200
+    assert sorted(
+        AccessLog.objects.filter(kind=DataKind.RESEARCH_DATA).values_list("unit", "respondent")
+    ) == sorted([(alpha.pk, "a"), (beta.pk, "x"), (beta.pk, "y")])
+    assert list(
+        AccessLog.objects.filter(kind=DataKind.REPORT).values_list("unit", "object_id")
+    ) == [(None, report.pk)]
