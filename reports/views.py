@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from bpu.downloads import private_download
+from bpu.downloads import private_download, stored_file_response
 from research.selectors import codes_blind_in, respondents_of
 from units.access import (
     Accessed,
@@ -200,27 +200,30 @@ def _refused_while_coding_blind(request, s: Scope):
     return _page(request, s, "reports/coding_blind.html", {}, status=403)
 
 
+def _finished_report(s: Scope, pk: int) -> Report:
+    """A report that is done and has its PDF (what a download or an archive needs)."""
+    report = _report(s, pk)
+    if report.status != Status.DONE or not report.pdf:
+        raise Http404
+    return report
+
+
 @private_download
 @login_required
 def report_download(request, slug, scope, pk):
     s = _scope(request, slug, scope)
-    report = _report(s, pk)
-    if report.status != Status.DONE or not report.pdf:
-        raise Http404
+    report = _finished_report(s, pk)
     if _coding_blind(request, s):
         return _refused_while_coding_blind(request, s)
-    try:
-        handle = report.pdf.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
+    response = stored_file_response(
+        report.pdf, filename=report.download_name(), content_type="application/pdf"
+    )
     # Who downloaded which report (NEN 7513). A report names no client or family
     # carer, so the entry names nobody, only the report (docs/privacy.md).
     (s.access or s.programme_access).log(
         AccessAction.EXPORTED, DataKind.REPORT, [Accessed(object_id=report.pk)]
     )
-    return FileResponse(
-        handle, as_attachment=True, filename=report.download_name(), content_type="application/pdf"
-    )
+    return response
 
 
 @private_download
@@ -230,9 +233,7 @@ def report_archive(request, slug, scope, pk):
     """A ZIP to deposit (``reports.archive``) of a report that is done: the raw data are
     in it, so whoever may see the unit's research (a comparison's: every unit's)."""
     s = _scope(request, slug, scope, Perm.VIEW_RESEARCH)
-    report = _report(s, pk)
-    if report.status != Status.DONE or not report.pdf:
-        raise Http404
+    report = _finished_report(s, pk)
     if _coding_blind(request, s):
         return _refused_while_coding_blind(request, s)
     try:
