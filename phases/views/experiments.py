@@ -13,6 +13,7 @@ from units.access import Accessed, Perm, get_unit_access
 from units.forms import AttachmentForm, form_errors_from
 from units.models import AccessAction, DataKind
 from units.pagination import query_without_page
+from units.views.attachments import add_attachment_from
 
 from .. import services
 from ..forms import CommentForm, ExperimentFilterForm, ExperimentForm
@@ -182,20 +183,12 @@ def experiment_attachment_add(request, slug, pk):
     experiment = _visible_experiment(access, request.user, pk)
     if experiment.author_id != request.user.pk:
         raise PermissionDenied
-    form = AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():  # no file, or an empty one
-        messages.error(request, " ".join(form.errors["file"]))
-    else:
-        try:
-            attachment = services.experiment_attachment_add(
-                experiment=experiment, actor=request.user, upload=form.cleaned_data["file"]
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request, _("“%(name)s” is added.") % {"name": attachment.original_name}
-            )
+    add_attachment_from(
+        request,
+        lambda upload: services.experiment_attachment_add(
+            experiment=experiment, actor=request.user, upload=upload
+        ),
+    )
     return redirect(_url("experiment_detail", access.unit, pk=pk) + "#files")
 
 

@@ -28,6 +28,7 @@ from ..forms import (
 )
 from ..models import AccessAction, AgendaItem, DataKind, Rsvp, Session, SessionAttachment
 from ..pagination import query_without_page
+from .attachments import add_attachment_from
 
 
 def _session(access, pk) -> Session:
@@ -213,20 +214,12 @@ def session_detail(request, slug, pk):
 def session_attachment_add(request, slug, pk):
     access = get_unit_access(request.user, slug, Perm.MANAGE_SESSIONS)
     session = _session(access, pk)
-    form = AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():  # no file, or an empty one
-        messages.error(request, " ".join(form.errors["file"]))
-    else:
-        try:
-            attachment = services.session_attachment_add(
-                session=session, actor=request.user, upload=form.cleaned_data["file"]
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request, _("“%(name)s” is added.") % {"name": attachment.original_name}
-            )
+    add_attachment_from(
+        request,
+        lambda upload: services.session_attachment_add(
+            session=session, actor=request.user, upload=upload
+        ),
+    )
     return redirect(session.get_absolute_url() + "#files")
 
 
