@@ -2,7 +2,7 @@
 
 Two panels over the unit's whole life, month by month: attendance (share present)
 and experiments logged per member. Each has its median as a dashed line; the
-points of a shift or trend (``phases.monitor.run_chart_flags``) are drawn larger
+points of a shift or trend (``phases.run_chart.run_chart_flags``) are drawn larger
 and in the warning colour. Phase transitions are vertical lines labelled with the
 phase entered, sessions are ticks on the time axis, reports are diamonds on it.
 Like ``research.charts`` it uses presentation attributes only (the Content

@@ -6,8 +6,9 @@ rendered, in the report's language, by the monitor's own code (phases.monitor)."
 from datetime import date, datetime
 from types import SimpleNamespace
 
-from phases.monitor import MonthPoint, ReportMark, RunFlag, UnitSignals, unit_signals
+from phases.monitor import ReportMark, UnitSignals, unit_signals
 from phases.monitor_chart import run_chart_svg
+from phases.run_chart import MonthPoint, RunFlag
 
 
 def monitor_part(unit) -> dict:

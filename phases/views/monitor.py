@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from units.access import Perm, get_programme_access, get_unit_access
 
-from .. import monitor
+from .. import monitor, run_chart
 from ..monitor_chart import run_chart_svg
 from ..selectors import monitor_units_for
 
@@ -27,7 +27,7 @@ def unit_monitor(request, slug):
             "signals": signals,
             "chart": run_chart_svg(signals),
             "can_act": access.can(Perm.MANAGE_PHASE),
-            "min_run_points": monitor.MIN_RUN_POINTS,
+            "min_run_points": run_chart.MIN_RUN_POINTS,
         },
     )
 
@@ -80,8 +80,8 @@ def monitor_help(request):
             "unanswered_pct": round(monitor.UNANSWERED_SHARE_HIGH * 100),
             "closed_pct": round(monitor.CLOSED_CYCLE_SHARE_LOW * 100),
             "drop_points": monitor.ATTENDANCE_DROP_POINTS,
-            "shift_points": monitor.SHIFT_POINTS,
-            "trend_points": monitor.TREND_POINTS,
-            "min_run_points": monitor.MIN_RUN_POINTS,
+            "shift_points": run_chart.SHIFT_POINTS,
+            "trend_points": run_chart.TREND_POINTS,
+            "min_run_points": run_chart.MIN_RUN_POINTS,
         },
     )
