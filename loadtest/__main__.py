@@ -91,6 +91,30 @@ def wait_healthy(url: str, timeout: float = 60) -> None:
     raise SystemExit(f"gunicorn did not become healthy at {url}")
 
 
+def prepare(env: dict, sessions: int, sessions_file: Path) -> list[dict]:
+    """Migrate, seed and collect the static files of the load database; then sign the
+    first ``sessions`` load accounts in (written to ``sessions_file``, and returned)."""
+    python = str(BIN / "python")
+    run([python, "manage.py", "migrate", "--no-input", "-v0"], env)
+    run(
+        [python, "-c", "import django; django.setup(); from loadtest.seed import seed; seed()"],
+        env,
+    )
+    run([python, "manage.py", "collectstatic", "--no-input", "-v0"], env)
+    run(
+        [
+            python,
+            "-c",
+            "import json, sys, django; django.setup(); "
+            "from loadtest.seed import signed_in_sessions; "
+            f"json.dump(signed_in_sessions({sessions}), open(sys.argv[1], 'w'))",
+            str(sessions_file),
+        ],
+        env,
+    )
+    return json.loads(sessions_file.read_text())
+
+
 def summary(csv_prefix: Path) -> dict:
     with open(f"{csv_prefix}_stats.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -139,25 +163,8 @@ def main(argv=None) -> int:
     env = server_env(database_url)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    python = str(BIN / "python")
-    run([python, "manage.py", "migrate", "--no-input", "-v0"], env)
-    run(
-        [python, "-c", "import django; django.setup(); from loadtest.seed import seed; seed()"],
-        env,
-    )
-    run([python, "manage.py", "collectstatic", "--no-input", "-v0"], env)
     sessions_file = out / "sessions.json"
-    run(
-        [
-            python,
-            "-c",
-            "import json, sys, django; django.setup(); "
-            "from loadtest.seed import signed_in_sessions; "
-            f"json.dump(signed_in_sessions({args.users}), open(sys.argv[1], 'w'))",
-            str(sessions_file),
-        ],
-        env,
-    )
+    prepare(env, args.users, sessions_file)
 
     base = f"http://127.0.0.1:{args.port}"
     log = open(out / "gunicorn.log", "wb")  # noqa: SIM115 - closed below

@@ -42,7 +42,7 @@ from loadtest.__main__ import (
     WORKER_ARGS,
     ensure_database,
     gunicorn_command,
-    run,
+    prepare,
     server_env,
     wait_healthy,
 )
@@ -335,25 +335,7 @@ def main(argv=None) -> int:
     }
     out = OUT
     out.mkdir(parents=True, exist_ok=True)
-    python = str(BIN / "python")
-    run([python, "manage.py", "migrate", "--no-input", "-v0"], env)
-    run(
-        [python, "-c", "import django; django.setup(); from loadtest.seed import seed; seed()"], env
-    )
-    run([python, "manage.py", "collectstatic", "--no-input", "-v0"], env)
-    sessions_file = out / "drill-sessions.json"
-    run(
-        [
-            python,
-            "-c",
-            "import json, sys, django; django.setup(); "
-            "from loadtest.seed import signed_in_sessions; "
-            "json.dump(signed_in_sessions(2), open(sys.argv[1], 'w'))",
-            str(sessions_file),
-        ],
-        env,
-    )
-    facilitator, researcher = json.loads(sessions_file.read_text())
+    facilitator, researcher = prepare(env, 2, out / "drill-sessions.json")
     base = f"http://127.0.0.1:{args.port}"
     logs = {name: open(out / f"drill-{name}.log", "wb") for name in ("gunicorn", "worker")}  # noqa: SIM115
     processes = [

@@ -23,13 +23,12 @@ import urllib.error
 import urllib.request
 
 from loadtest.__main__ import (
-    BIN,
     DEFAULT_DB,
     OUT,
     ROOT,
     ensure_database,
     gunicorn_command,
-    run,
+    prepare,
     server_env,
     wait_healthy,
 )
@@ -108,24 +107,7 @@ def main(argv=None) -> int:
         "DB_CONN_MAX_AGE": "60",
     }
     OUT.mkdir(parents=True, exist_ok=True)
-    python = str(BIN / "python")
-    run([python, "manage.py", "migrate", "--no-input", "-v0"], env)
-    seed = "import django; django.setup(); from loadtest.seed import seed; seed()"
-    run([python, "-c", seed], env)
-    run([python, "manage.py", "collectstatic", "--no-input", "-v0"], env)
-    sessions_file = OUT / "saturation-sessions.json"
-    run(
-        [
-            python,
-            "-c",
-            "import json, sys, django; django.setup(); "
-            "from loadtest.seed import signed_in_sessions; "
-            "json.dump(signed_in_sessions(2), open(sys.argv[1], 'w'))",
-            str(sessions_file),
-        ],
-        env,
-    )
-    researcher = json.loads(sessions_file.read_text())[1]
+    researcher = prepare(env, 2, OUT / "saturation-sessions.json")[1]
     cookie = f"{researcher['cookie']}={researcher['key']}"
     base = f"http://127.0.0.1:{args.port}"
     log = open(OUT / "saturation-gunicorn.log", "wb")  # noqa: SIM115 - closed below
