@@ -12,6 +12,7 @@ from units.access import Perm, programme_access
 from units.models import Unit
 
 from .models import CodedFragment, Theme
+from .selectors import visible_fragments_in
 from .statistics import MeasureStatistics, UnitStatistics, WaveChange, WaveInfo, units_statistics
 
 COMMON = "common"
@@ -217,7 +218,8 @@ def _theme_occurrences(programme, units: list[Unit]) -> list[ThemeOccurrence]:
         )
     }
     through = CodedFragment.themes.through
-    rows = through.objects.filter(codedfragment__unit__in=units).values_list(
+    # Only passages everyone may see: never one of a private draft or a deleted source.
+    rows = through.objects.filter(codedfragment__in=visible_fragments_in(units)).values_list(
         "theme_id", "codedfragment__unit_id"
     )
     found: dict[str, dict] = {}

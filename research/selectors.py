@@ -156,17 +156,31 @@ def visible_fragments(unit, viewer=None):
     whose source is gone is left out even before ``fragments_of_deleted_source``
     removed it. One query, with one subquery per kind of source.
     """
-    visible = Q()
-    for kind in SOURCE_KINDS.values():
-        ct = ContentType.objects.get_for_model(kind.model)
-        visible |= Q(content_type=ct, object_id__in=kind.queryset(unit).values("pk"))
-    fragments = CodedFragment.objects.filter(visible, unit=unit)
+    fragments = CodedFragment.objects.filter(_from_visible_sources(unit=unit), unit=unit)
     if viewer is not None and viewer.is_authenticated:
         fragments = fragments.exclude(
             content_type=ContentType.objects.get_for_model(Material),
             object_id__in=blind_materials(unit, viewer),
         )
     return fragments
+
+
+def visible_fragments_in(units):
+    """The coded passages of several units whose source still exists and may be seen by
+    everyone: what a programme's comparison counts (never a passage of a private draft).
+    Blind codings are not hidden here: the comparison is made for the whole programme,
+    like a report."""
+    return CodedFragment.objects.filter(_from_visible_sources(units=units), unit__in=units)
+
+
+def _from_visible_sources(*, unit=None, units=None) -> Q:
+    """Passages whose source is one of the unit's (or units') codable objects."""
+    visible = Q()
+    for kind in SOURCE_KINDS.values():
+        sources = kind.queryset(unit) if unit is not None else kind.queryset_in(units)
+        ct = ContentType.objects.get_for_model(kind.model)
+        visible |= Q(content_type=ct, object_id__in=sources.values("pk"))
+    return visible
 
 
 def get_source(unit, kind_key: str, pk: int, field: str) -> Source:

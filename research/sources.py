@@ -46,7 +46,13 @@ class SourceKind:
         return apps.get_model(self.model_label)
 
     def queryset(self, unit):
-        qs = self.model._default_manager.filter(unit=unit)
+        return self._codable(self.model._default_manager.filter(unit=unit))
+
+    def queryset_in(self, units):
+        """The sources of several units at once (a programme's comparison)."""
+        return self._codable(self.model._default_manager.filter(unit__in=units))
+
+    def _codable(self, qs):
         if self.key == "experiment":
             # Only what the author shared with the unit; never a private draft
             # (the same rule as phases: Experiment.objects.shared()).

@@ -7,6 +7,7 @@ from django.urls import reverse
 from research.models import CodedFragment, Theme
 from research.programme import COMMON, CONTEXTUAL, SOME, programme_comparison
 from tests.factories import (
+    ExperimentFactory,
     MaterialFactory,
     MembershipFactory,
     ProgrammeFactory,
@@ -59,6 +60,30 @@ def test_themes_in_every_unit_and_in_one(db):
     assert by_name["Local football club"].units == [units[0]]
     assert by_name["Shared office"].occurrence == SOME
     assert [t.name for t in data.common_themes] == ["Time to talk", "Trust"]
+
+
+def test_a_passage_of_an_experiment_made_private_again_is_not_counted(db):
+    programme, units = _programme(db)
+    experiment = ExperimentFactory(unit=units[1])
+    fragment = CodedFragment.objects.create(
+        unit=units[1],
+        content_type=ContentType.objects.get_for_model(experiment),
+        object_id=experiment.pk,
+        source_field="learned",
+        start=0,
+        end=4,
+        text="Open",
+    )
+    fragment.themes.set([ThemeFactory(unit=units[1], name="Open questions")])
+    staff = UserFactory(is_staff=True)
+    shared = {t.name: t for t in programme_comparison(staff, programme).themes}
+    assert shared["Open questions"].units == [units[1]]
+
+    experiment.visibility = "draft"  # the author takes it back
+    experiment.save()
+    private = {t.name: t for t in programme_comparison(staff, programme).themes}
+    assert "Open questions" not in private
+    assert private["Trust"].n_fragments == 3
 
 
 def test_measures_side_by_side_by_code(db):
