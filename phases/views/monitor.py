@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from units.access import Perm, get_programme_access, get_unit_access
+from units.models import Role
 
 from .. import monitor, run_chart
 from ..monitor_chart import run_chart_svg
@@ -27,6 +28,9 @@ def unit_monitor(request, slug):
             "signals": signals,
             "chart": run_chart_svg(signals),
             "can_act": access.can(Perm.MANAGE_PHASE),
+            # The facilitator's notes are the unit's facilitators' own (an administrator
+            # may act on the phase, but not open them).
+            "notes_are_theirs": access.role == Role.FACILITATOR,
             "min_run_points": run_chart.MIN_RUN_POINTS,
         },
     )

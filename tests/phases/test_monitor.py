@@ -263,3 +263,21 @@ def test_the_menu_offers_the_monitor_only_to_those_it_has_something_for(
 
     assert link in client_for(facilitator).get(reverse("units:dashboard")).content.decode()
     assert link not in client_for(member).get(reverse("units:dashboard")).content.decode()
+
+
+def test_a_member_item_links_to_the_notes_only_for_the_units_facilitator(client_for):
+    from tests.factories import UserFactory
+
+    unit, leaving = h.member_drops_away()
+    facilitator = unit.memberships.get(role="facilitator").user
+    notes = reverse("units:facilitator_notes", kwargs={"slug": unit.slug})
+    link = f'href="{notes}?member={leaving.user_id}"'
+    url = reverse("phases:monitor", kwargs={"slug": unit.slug})
+
+    as_facilitator = client_for(facilitator).get(url).content.decode()
+    as_administrator = client_for(UserFactory(is_staff=True)).get(url).content.decode()
+
+    name = leaving.user.get_full_name()
+    assert link in as_facilitator
+    # The administrator sees the same item, as text: the notes are not theirs to open.
+    assert name in as_administrator and link not in as_administrator
