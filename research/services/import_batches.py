@@ -241,8 +241,8 @@ def _preview(batch: ImportBatch, result) -> dict:
     }
 
 
-def _log_written(access, batch: ImportBatch) -> None:
-    """The values the worker wrote, in the name of whoever confirmed the import: one
+def log_values_written(access, batch: ImportBatch) -> None:
+    """The values an import wrote, in the name of whoever confirmed it: one
     entry per respondent code, "created" for new values only and "changed" where a
     stored value was replaced (one INSERT each, in the import's transaction)."""
     written = set(
@@ -281,7 +281,7 @@ def _import(batch: ImportBatch) -> None:
         filename=batch.original_filename,
         progress=_progress_setter(batch.pk, 0, 90),
         sheet=batch.sheet,
-        on_written=partial(_log_written, access),
+        on_written=partial(log_values_written, access),
     )
     if not result.ok:
         # The codebook or the waves changed since the preview: nothing was written.

@@ -57,28 +57,34 @@ def test_import_codebook_with_problems(unit, tmp_path):
     assert not Measure.objects.exists()
 
 
-def test_import_measures_success(unit, tmp_path):
+def test_import_measures_success(unit, researcher, tmp_path):
     make_codebook(unit)
     path = write(tmp_path, "data.csv", "respondent,ucla,djg\nR1,1,2\nR2,3,\n")
-    status, out, err = run("import_measures", unit.slug, path, "--wave", "baseline")
+    status, out, err = run(
+        "import_measures", unit.slug, path, "--wave", "baseline", "--as", researcher.email
+    )
     assert (status, err) == (0, "")
     assert out == f"{unit.slug}: 2 rows read: added 3 values, replaced 0, 0 unchanged.\n"
     assert Observation.objects.filter(unit=unit).count() == 3
 
 
-def test_import_measures_dry_run_writes_nothing(unit, tmp_path):
+def test_import_measures_dry_run_writes_nothing(unit, researcher, tmp_path):
     make_codebook(unit)
     path = write(tmp_path, "data.csv", "respondent,ucla\nR1,1\n")
-    status, out, _ = run("import_measures", unit.slug, path, "--wave", "final", "--dry-run")
+    status, out, _ = run(
+        "import_measures", unit.slug, path, "--wave", "final", "--dry-run", "--as", researcher.email
+    )
     assert status == 0
     assert "would add 1 values" in out
     assert nothing_written(unit)
 
 
-def test_import_measures_problems_go_to_stderr_with_exit_1(unit, tmp_path):
+def test_import_measures_problems_go_to_stderr_with_exit_1(unit, researcher, tmp_path):
     make_codebook(unit)
     path = write(tmp_path, "data.csv", "respondent,ucla,foo\nR1,9,1\nR1,1,1\n")
-    status, out, err = run("import_measures", unit.slug, path, "--wave", "baseline")
+    status, out, err = run(
+        "import_measures", unit.slug, path, "--wave", "baseline", "--as", researcher.email
+    )
     assert status == 1 and out == ""
     lines = err.splitlines()
     assert (
@@ -90,15 +96,47 @@ def test_import_measures_problems_go_to_stderr_with_exit_1(unit, tmp_path):
     assert nothing_written(unit)
 
 
-def test_import_measures_unknown_unit_wave_and_file(unit, tmp_path):
+def test_import_measures_unknown_unit_wave_and_file(unit, researcher, tmp_path):
     make_codebook(unit)
     path = write(tmp_path, "data.csv", "respondent,ucla\nR1,1\n")
-    status, _, err = run("import_measures", "no-such-unit", path)
+    status, _, err = run("import_measures", "no-such-unit", path, "--as", researcher.email)
     assert status == 1 and "There is no unit “no-such-unit”." in err
-    status, _, err = run("import_measures", unit.slug, path, "--wave", "t7")
+    status, _, err = run(
+        "import_measures", unit.slug, path, "--wave", "t7", "--as", researcher.email
+    )
     assert status == 1 and "The unit has no wave “t7”" in err
-    status, _, err = run("import_measures", unit.slug, str(tmp_path / "missing.csv"))
+    status, _, err = run(
+        "import_measures", unit.slug, str(tmp_path / "missing.csv"), "--as", researcher.email
+    )
     assert status == 1 and "Cannot read" in err
+    assert nothing_written(unit)
+
+
+def test_import_measures_is_logged_in_the_name_of_the_person_given(unit, researcher, tmp_path):
+    from units.models import AccessLog
+
+    make_codebook(unit)
+    path = write(tmp_path, "data.csv", "respondent,ucla\nR1,1\nR2,3\n")
+    status, _, err = run(
+        "import_measures", unit.slug, path, "--wave", "baseline", "--as", researcher.email
+    )
+    assert (status, err) == (0, "")
+    logged = AccessLog.objects.filter(unit=unit).order_by("respondent")
+    assert [(e.user, e.action, e.respondent) for e in logged] == [
+        (researcher, "created", "R1"),
+        (researcher, "created", "R2"),
+    ]
+
+
+def test_import_measures_only_for_someone_who_manages_the_research(unit, member, tmp_path):
+    make_codebook(unit)
+    path = write(tmp_path, "data.csv", "respondent,ucla\nR1,1\n")
+    status, _, err = run("import_measures", unit.slug, path, "--as", member.email)
+    assert status == 1
+    assert f"{member.email} does not manage the research of “{unit.slug}”." in err
+    status, _, err = run("import_measures", unit.slug, path, "--as", "nobody@example.org")
+    assert status == 1
+    assert "There is no active account with the e-mail address “nobody@example.org”." in err
     assert nothing_written(unit)
 
 
