@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from units.admin_access_log import AccessLoggedAdmin
+from units.admin_access_log import AccessLoggedAdmin, AccessLoggedInline, AccessLoggedInlines
 from units.models import DataKind
 
 from .models import (
@@ -80,7 +80,10 @@ class PlanVersionAdmin(admin.ModelAdmin):
         return False
 
 
-class ExperimentCommentInline(admin.TabularInline):
+class ExperimentCommentInline(AccessLoggedInline, admin.TabularInline):
+    # A response to a practice experiment: its author's words, logged as the experiment's.
+    access_log_kind = DataKind.EXPERIMENT
+    access_log_person_field = "author"
     model = ExperimentComment
     extra = 0
     raw_id_fields = ["author"]
@@ -97,7 +100,7 @@ class ExperimentAttachmentInline(admin.TabularInline):
 
 
 @admin.register(Experiment)
-class ExperimentAdmin(AccessLoggedAdmin, SimpleHistoryAdmin):
+class ExperimentAdmin(AccessLoggedInlines, AccessLoggedAdmin, SimpleHistoryAdmin):
     access_log_kind = DataKind.EXPERIMENT
     access_log_person_field = "author"
     list_display = ["title", "unit", "author", "date", "visibility"]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .access import Accessed, log_access
-from .admin_access_log import AccessLoggedAdmin
+from .admin_access_log import AccessLoggedAdmin, AccessLoggedInline, AccessLoggedInlines
 from .models import (
     ADMINISTRATOR,
     AccessAction,
@@ -115,7 +115,8 @@ class AgendaItemInline(admin.TabularInline):
     extra = 0
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(AccessLoggedInline, admin.TabularInline):
+    access_log_kind = DataKind.ATTENDANCE
     model = Attendance
     fields = ["user", "status"]
     autocomplete_fields = ["user"]
@@ -141,7 +142,7 @@ class SessionAttachmentInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(AccessLoggedInlines, admin.ModelAdmin):
     list_display = ["unit", "starts_at", "status", "phase", "location", "reminder_sent_at"]
     list_filter = ["status", "phase", "unit"]
     search_fields = ["unit__name", "location", "notes", "decisions"]
