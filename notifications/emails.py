@@ -14,7 +14,7 @@ from units.models import Session, Unit
 
 from .models import Kind, Notification
 from .preferences import link_token
-from .texts import describe
+from .texts import describe, details
 
 
 def _absolute(path: str) -> str:
@@ -55,7 +55,8 @@ def send_digest(*, user_id: int, claim: str) -> int:
     with translation.override(user.language or settings.LANGUAGE_CODE):
         kinds = sorted({n.kind for n in notifications}, key=Kind.values.index)
         items = [
-            {"text": describe(n), "unit": n.unit, "url": _absolute(n.url)} for n in notifications
+            {"text": describe(n), "details": details(n), "unit": n.unit, "url": _absolute(n.url)}
+            for n in notifications
         ]
         links = [
             {

@@ -2,7 +2,8 @@
 
 from datetime import datetime
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -98,3 +99,11 @@ def describe(n: Notification) -> str:
                 "retention period. Ask an administrator before then if it must be kept longer."
             ) % {"unit": n.unit or "BPU", "day": _day(d["ends_on"])}
     return _("Something happened in %(unit)s.") % {"unit": n.unit or "BPU"}
+
+
+def details(n: Notification) -> list[str]:
+    """The lines under a notification's sentence, in the active language: the learning
+    monitor's most urgent items (stored worded in every language; none in older ones)."""
+    by_language = n.data.get("items") or {}
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return by_language.get(language) or by_language.get(settings.LANGUAGE_CODE) or []

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import preferences, selectors, services
 from .forms import LinkForm, PreferencesForm
 from .models import Frequency, Kind, Notification
-from .texts import describe
+from .texts import describe, details
 
 PAGE_SIZE = 25
 
@@ -30,7 +30,7 @@ def notification_list(request):
     page = Paginator(selectors.notifications_for(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    items = [(n, describe(n)) for n in page.object_list]
+    items = [(n, describe(n), details(n)) for n in page.object_list]
     return render(request, "notifications/list.html", {"page": page, "items": items})
 
 
