@@ -21,6 +21,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from research.charts import text_width
+
 from .monitor import UnitSignals
 
 WIDTH = 720
@@ -32,6 +34,7 @@ BRAND = "#1d4e5f"
 WARN = "#b35c00"
 PHASE = "#6f42c1"
 GRID = "#dee2e6"
+AXIS_FONT, LABEL_GAP = 10, 8
 FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"'
 
 
@@ -170,14 +173,17 @@ def run_chart_svg(signals: UnitSignals) -> SafeString:
             f'<path d="M{_f(x)} {y - 5} L{_f(x + 5)} {y} L{_f(x)} {y + 5} L{_f(x - 5)} {y} Z" '
             f'fill="{WARN}"><title>{escape(mark.label)}</title></path>'
         )
-    # Month labels: every month when there are few, else every third.
-    every = 1 if n <= 12 else 3 if n <= 36 else 6
-    for i, p in enumerate(months):
+    # Month labels: every month, or every second, third... so that no two touch
+    # ("September 2026" is wider than a month of a ten-month chart).
+    labels = [date_format(p.month, "YEAR_MONTH_FORMAT") for p in months]
+    widest = max((text_width(label, AXIS_FONT) for label in labels), default=0)
+    every = next((k for k in (1, 2, 3, 4, 6, 12) if plot_w / n * k >= widest + LABEL_GAP), 24)
+    for i, label in enumerate(labels):
         if i % every:
             continue
         parts.append(
-            f'<text x="{_f(x_of_month(i))}" y="{axis + 32}" text-anchor="middle" font-size="10" '
-            f'fill="{INK}" {FONT}>{escape(date_format(p.month, "YEAR_MONTH_FORMAT"))}</text>'
+            f'<text x="{_f(x_of_month(i))}" y="{axis + 32}" text-anchor="middle" '
+            f'font-size="{AXIS_FONT}" fill="{INK}" {FONT}>{escape(label)}</text>'
         )
     legend = gettext("| session   ◆ report   P5 phase entered   - - median   ● shift or trend")
     parts.append(
