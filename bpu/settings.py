@@ -59,6 +59,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the view's transaction (ATOMIC_REQUESTS): a file stored in a transaction
+    # that rolled back is deleted again.
+    "bpu.stored_files.UncommittedFilesMiddleware",
     # Early, so that every page carries the policy, error pages (403/404/500/503) too.
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
