@@ -81,7 +81,5 @@ def test_a_rolled_back_savepoint_loses_its_file_and_the_committed_one_stays(sett
                 session=session, actor=actor, upload=SimpleUploadedFile("lost.pdf", PDF)
             )
             raise LaterStepFailed
-    assert list(SessionAttachment.objects.values_list("original_name", flat=True)) == [
-        "kept.pdf"
-    ]
+    assert list(SessionAttachment.objects.values_list("original_name", flat=True)) == ["kept.pdf"]
     assert _stored(settings) == [Path(kept.file.name).name]
