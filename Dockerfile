@@ -24,9 +24,11 @@ RUN pip install --upgrade pip \
  && pip install -c constraints.txt . \
  && rm -rf build *.egg-info
 
-# Static files are collected (and compressed) at build time with a throwaway key:
-# the real SECRET_KEY comes from the environment at run time.
-RUN DEBUG=0 SECRET_KEY=build-only-not-secret TASKS_IN_PROCESS=1 python manage.py collectstatic --no-input -v0 \
+# Static files are collected (and compressed) at build time with a throwaway key and
+# passkey site: the real SECRET_KEY and WEBAUTHN_* come from the environment at run time.
+RUN DEBUG=0 SECRET_KEY=build-only-not-secret TASKS_IN_PROCESS=1 \
+    WEBAUTHN_RP_ID=build.invalid WEBAUTHN_ORIGIN=https://build.invalid \
+    python manage.py collectstatic --no-input -v0 \
  && test -f staticfiles/staticfiles.json
 
 # Run as an unprivileged user; /data/media is the shared volume for uploads and PDFs.

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import ErasureRequest, User, WebAuthnCredential
 
@@ -127,9 +129,12 @@ def user_erase(*, user: User, by: User | None = None) -> User:
     ErasureRequest.objects.filter(user=user, status=ErasureRequest.Status.OPEN).update(
         status=ErasureRequest.Status.DONE, handled_at=timezone.now(), handled_by=by
     )
-    # The account can no longer log in: its passkeys (named by the person, e.g.
-    # "Anna's laptop") have nothing left to do.
+    # The account can no longer log in: its second factors (named by the person, e.g.
+    # "Anna's laptop", and holding secrets: the app's key, the recovery codes) have
+    # nothing left to do. Recovery codes go with their device.
     WebAuthnCredential.objects.filter(user=user).delete()
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
     user.full_name = ""
     user.email = erased_email(user)
     user.is_active = False

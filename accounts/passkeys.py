@@ -57,7 +57,8 @@ class PasskeyRefused(Exception):
 
 
 def relying_party(request) -> tuple[str, str]:
-    """(relying party id, origin): from settings, or in development from the request."""
+    """(relying party id, origin): from settings (required with DEBUG off, bpu/settings.py),
+    or in development from the request."""
     rp_id = settings.WEBAUTHN_RP_ID or request.get_host().rsplit(":", 1)[0]
     origin = settings.WEBAUTHN_ORIGIN or f"{request.scheme}://{request.get_host()}"
     return rp_id, origin

@@ -2,10 +2,12 @@
 
 With no environment at all the app runs for development: DEBUG on, SQLite in
 the project folder, tasks run in-process, mail to the console. Production sets
-DEBUG=0 and then must set SECRET_KEY (and normally DATABASE_URL, REDIS_URL).
+DEBUG=0 and then must set SECRET_KEY, WEBAUTHN_RP_ID and WEBAUTHN_ORIGIN (and normally
+DATABASE_URL, REDIS_URL).
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -57,6 +59,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the view's transaction (ATOMIC_REQUESTS): a file stored in a transaction
+    # that rolled back is deleted again.
+    "bpu.stored_files.UncommittedFilesMiddleware",
     # Early, so that every page carries the policy, error pages (403/404/500/503) too.
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -178,10 +183,28 @@ SECOND_FACTOR_REQUIRED = env.bool("SECOND_FACTOR_REQUIRED", default=False)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="BPU")
 # Passkeys (WebAuthn, accounts/passkeys.py). The relying party id is the site's host name
 # (bpu.example.org), the origin its address (https://bpu.example.org); a passkey only
-# works on the site it was made for. Empty (development): taken from the request, whose
-# host ALLOWED_HOSTS has already checked.
+# works on the site it was made for. Empty in development: taken from the request. In
+# production they must be set: a Host header is the client's to choose, and passkeys made
+# under a name that changes with it would stop working.
 WEBAUTHN_RP_ID = env.str("WEBAUTHN_RP_ID", default="")
 WEBAUTHN_ORIGIN = env.str("WEBAUTHN_ORIGIN", default="").rstrip("/")
+if not DEBUG:
+    _PASSKEY_SITE = (
+        "Passkeys need the site's own name: set WEBAUTHN_RP_ID to its host name and "
+        "WEBAUTHN_ORIGIN to its address, for example WEBAUTHN_RP_ID=bpu.example.org and "
+        "WEBAUTHN_ORIGIN=https://bpu.example.org."
+    )
+    if not WEBAUTHN_RP_ID:
+        raise ImproperlyConfigured(f"WEBAUTHN_RP_ID is not set. {_PASSKEY_SITE}")
+    if not WEBAUTHN_ORIGIN:
+        raise ImproperlyConfigured(f"WEBAUTHN_ORIGIN is not set. {_PASSKEY_SITE}")
+    # The browser refuses an origin whose host is not the relying party id or under it.
+    _origin_host = urlsplit(WEBAUTHN_ORIGIN).hostname or ""
+    if _origin_host != WEBAUTHN_RP_ID and not _origin_host.endswith("." + WEBAUTHN_RP_ID):
+        raise ImproperlyConfigured(
+            f"WEBAUTHN_ORIGIN ({WEBAUTHN_ORIGIN}) is not an address of WEBAUTHN_RP_ID "
+            f"({WEBAUTHN_RP_ID}). {_PASSKEY_SITE}"
+        )
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "units:dashboard"

@@ -34,6 +34,8 @@ def server_env(database_url: str) -> dict:
         "DEBUG": "0",
         "SECRET_KEY": os.environ.get("LOAD_SECRET_KEY", "load-" + secrets.token_urlsafe(40)),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "WEBAUTHN_RP_ID": "localhost",
+        "WEBAUTHN_ORIGIN": "http://localhost",  # no passkey is used under load
         "SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": database_url,
         # Pages only: no broker, so nothing waits for one (the mix starts no task).

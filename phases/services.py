@@ -15,7 +15,6 @@ from units.updates import apply_changes
 
 from .choices import checked_knowledge_sources
 from .criteria import unmet_criteria
-from .files import validate_upload
 from .models import (
     ActionStep,
     BaselineItem,
@@ -498,20 +497,8 @@ def product_delete(*, product: Product) -> None:
 @transaction.atomic
 def product_file_add(*, product: Product, actor, upload) -> ProductFile:
     """Store an uploaded file after checking its size, extension and actual content."""
-    content_type = validate_upload(upload)
-    product_file = ProductFile(
-        product=product,
-        original_name=upload.name[:255],
-        size=upload.size,
-        content_type=content_type,
-        uploaded_by=actor,
-    )
-    product_file.file.save(upload.name, upload, save=False)
-    try:
-        product_file.save()
-    except Exception:
-        product_file.file.delete(save=False)
-        raise
+    product_file = ProductFile(product=product, uploaded_by=actor)
+    store_upload(product_file, upload)
     return product_file
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.utils.translation import gettext
 
@@ -143,12 +143,31 @@ def blind_materials(unit, viewer):
     return open_blind_codings(unit, viewer).values("material_id")
 
 
+def _in_someone_elses_open_blind_coding(viewer):
+    """A condition on passages: coded by a second coder of a material they code blind
+    and have not submitted, and ``viewer`` is not that coder. Blind goes both ways: the
+    first coder does not see the second coder's coding of the material before the
+    comparison either."""
+    from .models import CodingComparison
+
+    blind = CodingComparison.objects.filter(
+        status=CodingComparison.Status.OPEN,
+        material_id=OuterRef("object_id"),
+        second_coder_id=OuterRef("coded_by_id"),
+    )
+    if viewer is not None and viewer.is_authenticated:
+        blind = blind.exclude(second_coder_id=viewer.pk)
+    return Q(content_type=ContentType.objects.get_for_model(Material)) & Exists(blind)
+
+
 def visible_fragments(unit, viewer=None):
     """The unit's coded passages whose source still exists and may be seen now.
 
     ``viewer``: the person who will see them. While they code a material blind
     (``blind_materials``) its passages are hidden from them, on every page, list and
-    export, until they submit. Reports (``viewer`` None) are made for everyone.
+    export, until they submit; and the passages they themselves coded in that material
+    meanwhile are hidden from everyone else (reports included). Reports (``viewer``
+    None) are made for everyone.
 
     The one selector for every place that shows or hands out passages (the theme
     page, the passages export, a report's snapshot): a passage of an experiment
@@ -156,7 +175,9 @@ def visible_fragments(unit, viewer=None):
     whose source is gone is left out even before ``fragments_of_deleted_source``
     removed it. One query, with one subquery per kind of source.
     """
-    fragments = CodedFragment.objects.filter(_from_visible_sources(unit=unit), unit=unit)
+    fragments = CodedFragment.objects.filter(_from_visible_sources(unit=unit), unit=unit).exclude(
+        _in_someone_elses_open_blind_coding(viewer)
+    )
     if viewer is not None and viewer.is_authenticated:
         fragments = fragments.exclude(
             content_type=ContentType.objects.get_for_model(Material),
@@ -167,10 +188,11 @@ def visible_fragments(unit, viewer=None):
 
 def visible_fragments_in(units):
     """The coded passages of several units whose source still exists and may be seen by
-    everyone: what a programme's comparison counts (never a passage of a private draft).
-    Blind codings are not hidden here: the comparison is made for the whole programme,
-    like a report."""
-    return CodedFragment.objects.filter(_from_visible_sources(units=units), unit__in=units)
+    everyone: what a programme's comparison counts (never a passage of a private draft,
+    nor one of a blind coding not submitted yet), like a report."""
+    return CodedFragment.objects.filter(_from_visible_sources(units=units), unit__in=units).exclude(
+        _in_someone_elses_open_blind_coding(None)
+    )
 
 
 def _from_visible_sources(*, unit=None, units=None) -> Q:
@@ -195,8 +217,9 @@ def get_source(unit, kind_key: str, pk: int, field: str) -> Source:
     return Source(kind=kind, obj=obj, field=field)
 
 
-def fragments_of(source: Source):
-    """The coded passages of one source field, in the order of the text, with their themes."""
+def fragments_of(source: Source, viewer=None):
+    """The coded passages of one source field ``viewer`` may see, in the order of the
+    text, with their themes (a blind second coder's, as in ``visible_fragments``)."""
     ct = ContentType.objects.get_for_model(source.obj)
     return (
         CodedFragment.objects.filter(
@@ -205,6 +228,7 @@ def fragments_of(source: Source):
             object_id=source.obj.pk,
             source_field=source.field,
         )
+        .exclude(_in_someone_elses_open_blind_coding(viewer))
         .prefetch_related("themes")
         .order_by("start", "id")
     )

@@ -59,6 +59,9 @@ def test_web_and_worker_share_the_media_volume_and_production_settings():
         env = service["environment"]
         assert env["DEBUG"] == "0"
         assert env["SECRET_KEY"].startswith("${SECRET_KEY:?")  # required, from .env
+        # Production refuses to start without the passkey site (bpu/settings.py).
+        assert env["WEBAUTHN_RP_ID"].startswith("${WEBAUTHN_RP_ID:?")
+        assert env["WEBAUTHN_ORIGIN"].startswith("${WEBAUTHN_ORIGIN:?")
         assert "@db:5432/" in env["DATABASE_URL"]
         assert env["CELERY_BROKER_URL"].startswith("redis://redis:6379/")
         assert "media:/data/media" in service["volumes"]
@@ -103,3 +106,9 @@ def test_docker_checks_liveness_and_ci_reads_the_details_with_the_token():
     )
     for name in ("web", "worker", "beat", "migrate"):
         assert SERVICES[name]["environment"]["HEALTHZ_TOKEN"] == "${HEALTHZ_TOKEN:-}"
+
+
+def test_the_env_example_names_the_passkey_site():
+    lines = (ROOT / ".env.example").read_text().splitlines()
+    assert "WEBAUTHN_RP_ID=bpu.example.org" in lines
+    assert "WEBAUTHN_ORIGIN=https://bpu.example.org" in lines

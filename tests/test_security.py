@@ -21,6 +21,8 @@ PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "test-only-production-like-key-0123456789-abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "bpu.example.org",
+    "WEBAUTHN_RP_ID": "bpu.example.org",
+    "WEBAUTHN_ORIGIN": "https://bpu.example.org",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
     "DJANGO_SETTINGS_MODULE": "bpu.settings",
 }

@@ -136,7 +136,14 @@ def test_a_short_healthz_token_stops_the_start():
     )
 
 
-PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "bpu.example.org"}
+PASSKEY_SITE = {"WEBAUTHN_RP_ID": "bpu.example.org", "WEBAUTHN_ORIGIN": "https://bpu.example.org"}
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "x" * 60,
+    "ALLOWED_HOSTS": "bpu.example.org",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    **PASSKEY_SITE,
+}
 NO_BROKER = {"CELERY_BROKER_URL": "", "REDIS_URL": ""}
 
 
@@ -165,3 +172,61 @@ def test_tasks_run_in_process_only_in_development_or_when_asked(env, eager):
     returncode, values, stderr = _start(env, "CELERY_TASK_ALWAYS_EAGER")
     assert returncode == 0, stderr
     assert values == {"CELERY_TASK_ALWAYS_EAGER": eager}
+
+
+PASSKEY_HELP = (
+    "Passkeys need the site's own name: set WEBAUTHN_RP_ID to its host name and "
+    "WEBAUTHN_ORIGIN to its address, for example WEBAUTHN_RP_ID=bpu.example.org and "
+    "WEBAUTHN_ORIGIN=https://bpu.example.org."
+)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"WEBAUTHN_RP_ID": ""}, f"WEBAUTHN_RP_ID is not set. {PASSKEY_HELP}"),
+        ({"WEBAUTHN_ORIGIN": ""}, f"WEBAUTHN_ORIGIN is not set. {PASSKEY_HELP}"),
+        (
+            {"WEBAUTHN_ORIGIN": "https://evil.example"},
+            "WEBAUTHN_ORIGIN (https://evil.example) is not an address of WEBAUTHN_RP_ID "
+            f"(bpu.example.org). {PASSKEY_HELP}",
+        ),
+        (
+            {"WEBAUTHN_ORIGIN": "https://notbpu.example.org"},
+            "WEBAUTHN_ORIGIN (https://notbpu.example.org) is not an address of WEBAUTHN_RP_ID "
+            f"(bpu.example.org). {PASSKEY_HELP}",
+        ),
+    ],
+    ids=["no-rp-id", "no-origin", "another-site", "lookalike-name"],
+)
+def test_production_without_the_passkey_site_stops_the_start(env, message):
+    returncode, _values, stderr = _start({**PRODUCTION, **env}, "WEBAUTHN_RP_ID")
+    assert returncode == 1
+    assert _error(stderr) == f"django.core.exceptions.ImproperlyConfigured: {message}"
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        (
+            PRODUCTION,
+            {"WEBAUTHN_RP_ID": "bpu.example.org", "WEBAUTHN_ORIGIN": "https://bpu.example.org"},
+        ),
+        (
+            {**PRODUCTION, "WEBAUTHN_ORIGIN": "https://app.bpu.example.org:8443/"},
+            {
+                "WEBAUTHN_RP_ID": "bpu.example.org",
+                "WEBAUTHN_ORIGIN": "https://app.bpu.example.org:8443",
+            },
+        ),
+        (
+            {"DEBUG": "1", "WEBAUTHN_RP_ID": "", "WEBAUTHN_ORIGIN": ""},
+            {"WEBAUTHN_RP_ID": "", "WEBAUTHN_ORIGIN": ""},
+        ),
+    ],
+    ids=["production", "a-name-under-the-rp-id", "development-takes-the-request"],
+)
+def test_the_passkey_site_settings_that_start(env, expected):
+    returncode, values, stderr = _start(env, "WEBAUTHN_RP_ID", "WEBAUTHN_ORIGIN")
+    assert returncode == 0, stderr
+    assert values == expected

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from bpu.stored_files import delete_unless_committed
+
 # extension: content type served back
 ALLOWED_TYPES = {
     "pdf": "application/pdf",
@@ -113,12 +115,14 @@ def store_upload(record, upload) -> None:
     """Check an upload and save it with its record (an attachment or product file).
 
     The record has ``file``, ``original_name``, ``size`` and ``content_type``; the file
-    is stored under a random name, and removed again if the record cannot be saved.
+    is stored under a random name, and removed again if the record cannot be saved or
+    its transaction rolls back later (``bpu.stored_files``).
     """
     record.content_type = validate_upload(upload)
     record.original_name = upload.name[:255]
     record.size = upload.size
     record.file.save(upload.name, upload, save=False)
+    delete_unless_committed(record.file)
     try:
         record.save()
     except Exception:

@@ -11,7 +11,7 @@ from phases.choices import checked_knowledge_sources
 
 from ..models import CodedFragment, Material, Theme
 from ..passages import locate_passage, resolve_offsets, split_theme_names
-from ..selectors import themes_for_unit
+from ..selectors import open_blind_codings, themes_for_unit
 from ..sources import Source, normalise_newlines
 
 # --- Themes ---------------------------------------------------------------------------
@@ -77,6 +77,16 @@ def fragment_create(
 ) -> CodedFragment:
     """Code a passage of ``source`` with existing themes and/or new ones (by name)."""
     unit = source.obj.unit
+    if (
+        isinstance(source.obj, Material)
+        and open_blind_codings(unit, actor).filter(material_id=source.obj.pk).exists()
+    ):
+        raise ValidationError(
+            gettext(
+                "You are coding this material blind: submit your blind coding first, then "
+                "code its passages here."
+            )
+        )
     start, end = resolve_offsets(source.text, start=start, end=end, passage=passage)
     allowed = set(themes_for_unit(unit).values_list("pk", flat=True))
     chosen = [t for t in themes if t.pk in allowed]

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bpu.celery import enqueue
+from bpu.stored_files import delete_unless_committed
 from units.access import Accessed, Perm, unit_access
 from units.models import AccessAction, DataKind
 
@@ -78,6 +79,7 @@ def import_batch_upload(*, unit, upload, wave=None, sheet="", actor) -> ImportBa
     )
     upload.seek(0)
     batch.file.save(upload.name, upload, save=False)
+    delete_unless_committed(batch.file)
     batch.save()
     transaction.on_commit(partial(import_batch_send, batch_id=batch.pk))
     return batch

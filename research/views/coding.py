@@ -127,7 +127,7 @@ def code_source(request, slug, kind, pk, field):
         else:
             messages.success(request, gettext("The passage was coded."))
             return redirect(source.coding_url())
-    fragments = list(selectors.fragments_of(source))
+    fragments = list(selectors.fragments_of(source, request.user))
     if source.kind.key == "experiment":
         # A member's shared experiment, read by the unit's researchers.
         access.log(

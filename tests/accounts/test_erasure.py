@@ -11,6 +11,8 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import models
 from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.erasure import REMOVED_TEXT, user_erase
 from accounts.models import ErasureRequest, WebAuthnCredential
@@ -126,6 +128,9 @@ def person(unit, facilitator, researcher):
     WebAuthnCredential.objects.create(
         user=user, name=f"Laptop van {NAME}", credential_id="ZXJhc3VyZQ", public_key="a2V5"
     )
+    TOTPDevice.objects.create(user=user, name=f"Telefoon van {NAME}", confirmed=True)
+    recovery = StaticDevice.objects.create(user=user, name=f"Herstelcodes van {NAME}")
+    recovery.token_set.create(token="abcd1234")  # noqa: S106
     return user
 
 
@@ -145,6 +150,8 @@ def test_erasure_leaves_no_name_or_address_in_the_database_or_the_media_files(
         "notifications.Notification",
         "accounts.ErasureRequest",
         "accounts.WebAuthnCredential",
+        "otp_totp.TOTPDevice",
+        "otp_static.StaticDevice",
     } <= set(_database_mentions(NAME)) | set(_database_mentions(EMAIL))
     assert len(_media_mentions(media, NAME)) == 1 and len(_media_mentions(media, EMAIL)) == 1
 
@@ -165,7 +172,11 @@ def test_erasure_leaves_no_name_or_address_in_the_database_or_the_media_files(
     request = ErasureRequest.objects.get(user=person)
     assert (request.status, request.handled_by) == (ErasureRequest.Status.DONE, admin_user)
     assert Membership.objects.get(user=person).role == Role.FAMILY_CARER
+    # No second factor is left: neither its name nor its secret (app key, recovery codes).
     assert not WebAuthnCredential.objects.filter(user=person).exists()
+    assert not TOTPDevice.objects.filter(user=person).exists()
+    assert not StaticDevice.objects.filter(user=person).exists()
+    assert not StaticToken.objects.exists()
 
 
 def test_the_research_exemption_keeps_the_quoted_passages(person, settings):

@@ -328,3 +328,32 @@ def test_the_user_handle_is_the_same_for_every_passkey_of_a_person():
     assert user_handle(anna) == user_handle(anna)
     assert user_handle(anna) != user_handle(bert)
     assert len(user_handle(anna)) == 32
+
+
+def test_the_configured_site_is_used_for_both_ceremonies_whatever_the_host(
+    client, settings, password
+):
+    """In production the relying party comes from settings, never from the Host header."""
+    settings.WEBAUTHN_RP_ID = "bpu.example.org"
+    settings.WEBAUTHN_ORIGIN = "https://bpu.example.org"
+    settings.ALLOWED_HOSTS = ["bpu.example.org", "other.example.org"]
+    user = UserFactory()
+    client.defaults["HTTP_HOST"] = "other.example.org"
+    client.force_login(user)
+    options = json.loads(client.post(reverse("accounts:passkey_add_options")).content)
+    assert options["rp"] == {"id": "bpu.example.org", "name": "BPU"}
+    # A passkey made for the host the request named is refused; one for the site is kept.
+    response = add_passkey(client, SoftAuthenticator(origin="http://other.example.org"))
+    assert not WebAuthnCredential.objects.exists()
+    authenticator = SoftAuthenticator(rp_id="bpu.example.org", origin="https://bpu.example.org")
+    response = add_passkey(client, authenticator)
+    assert response.url == reverse("accounts:recovery_codes")
+
+    client.logout()
+    log_in(client, user, password)
+    options = json.loads(login_options(client))
+    assert options["rpId"] == "bpu.example.org"
+    response = client.post(
+        SECOND_STEP, {"next": "/", "passkey": authenticator.sign_in(json.dumps(options))}
+    )
+    assert response.url == DASHBOARD

@@ -131,6 +131,26 @@ class Browser:
         assert not self.csp_violations, "CSP violations:\n" + "\n".join(self.csp_violations)
         assert not self.page_errors, "JavaScript errors:\n" + "\n".join(self.page_errors)
 
+    def sideways_overflow(self) -> int:
+        """How many pixels the page is wider than the window was opened (0: none).
+
+        Against the viewport's own width, not ``innerWidth``: a phone (``is_mobile``)
+        zooms out to fit a page that is too wide, and ``innerWidth`` grows with it."""
+        width = self.page.viewport_size["width"]
+        return self.page.evaluate("document.documentElement.scrollWidth") - width
+
+    def buttons_out_of_reach(self) -> list[str]:
+        """The buttons in main whose right edge lies beyond the window (reached only by
+        scrolling a table sideways)."""
+        return self.page.evaluate(
+            """(width) => [...document.querySelectorAll(
+                    'main button, main a.btn, main input[type=submit]')]
+                .filter(el => { const r = el.getBoundingClientRect();
+                                return r.width > 0 && r.right > width + 0.5; })
+                .map(el => (el.innerText || el.value).trim())""",
+            self.page.viewport_size["width"],
+        )
+
     def screenshot(self, name: str):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         safe = re.sub(r"[^a-z0-9_-]+", "-", name.lower())

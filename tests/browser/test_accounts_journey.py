@@ -88,5 +88,5 @@ def test_dashboard_on_a_phone(phone, anna, password):
     phone.audit()
     phone.screenshot("dashboard-phone-en")
     # Nothing is wider than the screen.
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    overflow = phone.sideways_overflow()
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px on a phone"

@@ -4,11 +4,14 @@ every one does. The first coder and other materials are not affected."""
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from research.agreement import segments
 from research.models import CodedFragment
+from research.selectors import get_source, visible_fragments
 from research.services.agreement import comparison_start, second_coding_save
+from research.services.coding import fragment_create
 from research.services.evidence import factor_create
 from tests.factories import (
     MaterialFactory,
@@ -105,3 +108,60 @@ def test_the_blind_coder_sees_no_passage_of_the_material_until_submitted(blind, 
     assert _pages(client_for(first), unit, trust, factor) == SEEN_BY_ALL
     second_coding_save(comparison=comparison, actor=second, codes={0: [trust]}, submit=True)
     assert _pages(client_for(second), unit, trust, factor) == SEEN_BY_ALL
+
+
+def test_the_blind_coder_cannot_code_passages_of_the_material_meanwhile(blind):
+    unit, _first, second, trust, _factor, comparison = blind
+    interview = comparison.material
+    source = get_source(unit, "material", interview.pk, "text")
+    with pytest.raises(ValidationError) as refused:
+        fragment_create(source=source, actor=second, passage="Felt heard.", themes=[trust])
+    assert refused.value.messages == [
+        "You are coding this material blind: submit your blind coding first, then code its "
+        "passages here."
+    ]
+    assert CodedFragment.objects.filter(coded_by=second).count() == 0
+
+
+def test_the_first_coder_sees_no_passage_the_blind_coder_coded_until_submitted(blind, client_for):
+    """Blind both ways: a passage the second coder has in the material however it got there
+    (the admin, an earlier version) stays theirs until they submit."""
+    unit, first, second, trust, factor, comparison = blind
+    interview = comparison.material
+    start, end = segments(interview.text)[1]
+    theirs = CodedFragment.objects.create(
+        unit=unit,
+        content_type=ContentType.objects.get_for_model(interview),
+        object_id=interview.pk,
+        start=start,
+        end=end,
+        text="Waited long.",
+        coded_by=second,
+    )
+    theirs.themes.set([trust])
+    coding_page = reverse(
+        "research:code_source",
+        kwargs={"slug": unit.slug, "kind": "material", "pk": interview.pk, "field": "text"},
+    )
+
+    first_client = client_for(first)
+    assert _pages(first_client, unit, trust, factor) == SEEN_BY_ALL
+    assert [f.coded_by for f in first_client.get(coding_page).context["fragments"]] == [
+        first,
+        first,
+    ]
+    assert _texts(visible_fragments(unit)) == ["Felt heard.", "Trust grew.", "Waited long."]
+
+    second_coding_save(comparison=comparison, actor=second, codes={1: [trust]}, submit=True)
+    after = {
+        **SEEN_BY_ALL,
+        "theme count": 4,
+        "theme page": ["Felt heard.", "Trust grew.", "Waited long.", "Waited long."],
+        "materials": {"Interview": 3, "Notes": 1},
+        "export rows": 4,
+        "knowledge": 4,
+        "factor table": 4,
+        "evidence chain": ["Felt heard.", "Trust grew.", "Waited long.", "Waited long."],
+    }
+    assert _pages(first_client, unit, trust, factor) == after
+    assert len(first_client.get(coding_page).context["fragments"]) == 3
