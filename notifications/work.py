@@ -8,8 +8,9 @@ from .texts import describe
 SHOWN = 5
 
 
-def new_responses(user) -> list[WorkItem]:
-    """One query: my unread notifications of responses, newest first."""
+def new_responses(user, units) -> list[WorkItem]:
+    """One query: my unread notifications of responses, newest first (of any unit: a
+    response to what I wrote in a unit I have left is still mine to read)."""
     unread = (
         Notification.objects.for_user(user)
         .unread()

@@ -326,12 +326,17 @@ def perms_for_role(user, role: str | None) -> frozenset[Perm]:
     return ROLE_PERMS.get(role, frozenset()) if role else frozenset()
 
 
-def can_create_units(user) -> bool:
-    """Administrators, and people who facilitate at least one unit, may start a new one."""
+def can_create_units(user, *, current_roles=None) -> bool:
+    """Administrators, and people who facilitate at least one unit, may start a new one.
+
+    ``current_roles``: the person's roles in their current units, where the caller has
+    read them already (the dashboard); otherwise one query."""
     if not user.is_authenticated:
         return False
     if user.is_staff:
         return True
+    if current_roles is not None:
+        return Role.FACILITATOR in current_roles
     return Membership.objects.current().filter(user=user, role=Role.FACILITATOR).exists()
 
 

@@ -224,7 +224,10 @@ class WorkItem:
 
 @dataclass(frozen=True)
 class WorkSource:
-    """``items(user) -> [WorkItem, ...]`` at a fixed number of queries (one or two)."""
+    """``items(user, units) -> [WorkItem, ...]`` at a fixed number of queries (one or two).
+
+    ``units`` are the person's current units, already read by the dashboard: a source
+    filters on their ids rather than joining the memberships again."""
 
     key: str
     label: str  # lazily translated
@@ -240,11 +243,12 @@ def register_my_work(*, key: str, label, items: Callable, order: int = 100) -> W
     return _WORK[key]
 
 
-def my_work(user) -> list[tuple[WorkSource, list[WorkItem]]]:
-    """Every source with what it has for ``user``; sources with nothing are left out."""
+def my_work(user, units) -> list[tuple[WorkSource, list[WorkItem]]]:
+    """Every source with what it has for ``user`` in ``units`` (their current units);
+    sources with nothing are left out."""
     found = []
     for source in sorted(_WORK.values(), key=lambda s: (s.order, s.key)):
-        items = source.items(user)
+        items = source.items(user, units)
         if items:
             found.append((source, items))
     return found

@@ -33,31 +33,34 @@ def _next_session_subquery(field_name: str):
 
 
 def units_for_dashboard(user):
-    """The person's units with their role, group size and next session, in one query."""
-    my_role = Subquery(
-        Membership.objects.current().filter(unit=OuterRef("pk"), user=user).values("role")[:1]
+    """The person's units (every unit for administrators) with their role, group size
+    and next session, in one query.
+
+    A plain join for the role and subqueries without ordering joins: the dashboard runs
+    it on every visit, and Django's SQL compiler costs more than PostgreSQL does here.
+    """
+    group_size = (
+        Membership.objects.current()
+        .filter(unit=OuterRef("pk"))
+        .order_by()
+        .values("unit")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
     )
-    return (
-        Unit.objects.visible_to(user)
-        .select_related("programme")
-        .annotate(
-            my_role=my_role,
-            # A subquery, not Count(): visible_to() already joins memberships (the person's).
-            group_size=Coalesce(
-                Subquery(
-                    Membership.objects.current()
-                    .filter(unit=OuterRef("pk"))
-                    .values("unit")
-                    .annotate(n=Count("pk"))
-                    .values("n")[:1]
-                ),
-                0,
-            ),
-            next_session_at=_next_session_subquery("starts_at"),
-            next_session_id=_next_session_subquery("pk"),
+    units = Unit.objects.select_related("programme").annotate(
+        group_size=Coalesce(Subquery(group_size), 0),
+        next_session_at=_next_session_subquery("starts_at"),
+        next_session_id=_next_session_subquery("pk"),
+    )
+    if user.is_staff:
+        my_role = Membership.objects.current().filter(unit=OuterRef("pk"), user=user).order_by()
+        units = units.annotate(my_role=Subquery(my_role.values("role")[:1]))
+    else:
+        # One current membership per unit and person (a constraint): no DISTINCT needed.
+        units = units.filter(memberships__user=user, memberships__left_on__isnull=True).annotate(
+            my_role=F("memberships__role")
         )
-        .order_by("name")
-    )
+    return units.order_by("name")
 
 
 # --- What needs a facilitator's attention --------------------------------------------

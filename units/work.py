@@ -15,16 +15,14 @@ def _weekday_and_time(moment) -> str:
     return f"{date_format(moment, 'l').capitalize()} {date_format(moment, 'DATETIME_FORMAT')}"
 
 
-def next_session(user) -> list[WorkItem]:
+def next_session(user, units) -> list[WorkItem]:
     """One query: the first planned session of the person's current units, with their answer."""
+    by_id = {u.pk: u for u in units}
     session = (
         Session.objects.filter(
-            unit__memberships__user=user,
-            unit__memberships__left_on__isnull=True,
-            status=Session.Status.PLANNED,
-            starts_at__gte=timezone.now(),
+            unit_id__in=by_id, status=Session.Status.PLANNED, starts_at__gte=timezone.now()
         )
-        .select_related("unit")
+        .only("pk", "unit_id", "starts_at")
         .annotate(
             my_answer=Subquery(
                 Rsvp.objects.filter(session=OuterRef("pk"), user=user).values("answer")[:1]
@@ -43,6 +41,7 @@ def next_session(user) -> list[WorkItem]:
         }
     else:
         text = _("%(when)s. Are you coming? Let the group know.") % {"when": when}
+    session.unit = by_id[session.unit_id]
     return [
         WorkItem(
             text=text,
@@ -53,16 +52,16 @@ def next_session(user) -> list[WorkItem]:
     ]
 
 
-def consent_to_answer(user) -> list[WorkItem]:
-    """One query: the units whose (new) consent text the person has not answered."""
-    from .consent import memberships_awaiting_consent
+def consent_to_answer(user, units) -> list[WorkItem]:
+    """The units whose (new) consent text the person has not answered (one or two queries)."""
+    from .consent import units_awaiting_consent
 
     return [
         WorkItem(
             text=_("Please read the consent text and give your answer."),
-            url=reverse("units:consent", kwargs={"slug": m.unit.slug}),
-            unit=m.unit.name,
+            url=reverse("units:consent", kwargs={"slug": unit.slug}),
+            unit=unit.name,
             urgent=True,
         )
-        for m in memberships_awaiting_consent(user)
+        for unit in units_awaiting_consent(user, units)
     ]
