@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 
 from units.choices import Phase
 from units.models import Membership, Role
-from units.registry import AttentionLink
+from units.registry import AttentionLink, unit_url
 
 from .criteria import evaluate_phase
 from .models import (
@@ -39,6 +39,7 @@ class PhaseEntry:
     left_at: object = None
     state: str = "future"  # done / current / future
     visits: int = 0
+    url: str = ""
 
     @property
     def is_current(self) -> bool:
@@ -64,7 +65,12 @@ def phase_timeline(unit, *, with_criteria: bool = True) -> Timeline:
     entered and last left.
     """
     transitions = list(PhaseTransition.objects.filter(unit=unit).with_people())
-    entries = {p: PhaseEntry(number=p.value, label=p.label) for p in Phase}
+    entries = {
+        p: PhaseEntry(
+            number=p.value, label=p.label, url=unit_url("phases:phase", unit.slug, p.value)
+        )
+        for p in Phase
+    }
     current, since = Phase.AMBITION, unit.created_at
     entries[current].entered_at, entries[current].visits = since, 1
     for t in transitions:

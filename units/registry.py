@@ -19,8 +19,9 @@ Registering under a key that exists replaces the entry, so ``ready()`` may run t
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from .access import Perm
 
@@ -100,10 +101,22 @@ def tab_links(unit, perms) -> list[TabLink]:
     """The tabs ``perms`` allow, with their URLs. No query; a URL name that does not
     reverse raises (a missing tab is a bug, not something to hide)."""
     return [
-        TabLink(key=t.key, label=t.label, url=reverse(t.url_name, kwargs={"slug": unit.slug}))
+        TabLink(key=t.key, label=t.label, url=unit_url(t.url_name, unit.slug))
         for t in tabs()
         if t.perm in perms
     ]
+
+
+def unit_url(url_name: str, slug: str, *args) -> str:
+    """``reverse(url_name, args=(slug, *args))``, reversed once per process: the unit
+    pages' tabs and timelines are on every page, and an address only changes with its
+    name, arguments and script prefix (which reverse() reads)."""
+    return _reversed(url_name, (slug, *args), get_script_prefix())
+
+
+@lru_cache(maxsize=8192)
+def _reversed(url_name: str, args: tuple, script_prefix: str) -> str:
+    return reverse(url_name, args=args)
 
 
 # --- The overview page of a unit ---------------------------------------------------------

@@ -254,13 +254,16 @@ def ended_memberships(unit):
 
 
 def next_session(unit):
-    return (
+    session = (
         Session.objects.filter(
             unit=unit, status=Session.Status.PLANNED, starts_at__gte=timezone.now()
         )
         .order_by("starts_at")
         .first()
     )
+    if session is not None:
+        session.unit = unit  # its address needs the unit's slug: not read again
+    return session
 
 
 def sessions_for_unit(unit, *, past: bool = False):
