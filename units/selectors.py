@@ -188,6 +188,14 @@ class DashboardRow:
     def role_label(self):
         return Role(self.unit.my_role).label if self.unit.my_role else ""
 
+    @property
+    def url(self):
+        return registry.unit_url("units:detail", self.unit.slug)
+
+    @property
+    def next_session_url(self):
+        return registry.unit_url("units:session_detail", self.unit.slug, self.unit.next_session_id)
+
 
 def dashboard(user) -> list[DashboardRow]:
     units = list(units_for_dashboard(user))
