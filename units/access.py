@@ -185,9 +185,13 @@ def unit_access(user, unit: Unit) -> UnitAccess:
     """The access of ``user`` to an already loaded unit (no 404/403 raised)."""
     membership = None
     if user.is_authenticated:
+        # At most one current membership per unit and person (a constraint): ordered by
+        # pk, not by the model's ordering, whose joins cost more to compile than to run.
         membership = (
-            Membership.objects.current().filter(unit=unit, user=user).select_related("user").first()
+            Membership.objects.current().filter(unit=unit, user=user).order_by("pk").first()
         )
+        if membership is not None:
+            membership.unit, membership.user = unit, user  # both already loaded
     return UnitAccess(
         unit=unit, user=user, membership=membership, perms=perms_for(user, membership)
     )
