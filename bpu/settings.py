@@ -223,6 +223,11 @@ else:
 SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
 SESSION_RENEW_AFTER_SECONDS = env.int("SESSION_RENEW_AFTER_SECONDS", default=60)
+if not 0 <= SESSION_RENEW_AFTER_SECONDS < SESSION_COOKIE_AGE:
+    raise ImproperlyConfigured(
+        f"SESSION_RENEW_AFTER_SECONDS is {SESSION_RENEW_AFTER_SECONDS}; set it to 0 (renew on "
+        f"every visit) or more, and below SESSION_COOKIE_AGE ({SESSION_COOKIE_AGE})."
+    )
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
