@@ -239,8 +239,9 @@ class WorkItem:
 class WorkSource:
     """``items(user, units) -> [WorkItem, ...]`` at a fixed number of queries (one or two).
 
-    ``units`` are the person's current units, already read by the dashboard: a source
-    filters on their ids rather than joining the memberships again."""
+    ``units`` are the person's current units as the dashboard read them
+    (``selectors.units_for_dashboard``, with their next session): a source filters on
+    their ids rather than joining the memberships again."""
 
     key: str
     label: str  # lazily translated

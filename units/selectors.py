@@ -34,7 +34,7 @@ def _next_session_subquery(field_name: str):
 
 def units_for_dashboard(user):
     """The person's units (every unit for administrators) with their role, group size
-    and next session, in one query.
+    and next session (and their answer for it), in one query.
 
     A plain join for the role and subqueries without ordering joins: the dashboard runs
     it on every visit, and Django's SQL compiler costs more than PostgreSQL does here.
@@ -51,6 +51,12 @@ def units_for_dashboard(user):
         group_size=Coalesce(Subquery(group_size), 0),
         next_session_at=_next_session_subquery("starts_at"),
         next_session_id=_next_session_subquery("pk"),
+        # The person's answer for it ("My work" asks those who have not answered).
+        next_session_answer=Subquery(
+            Rsvp.objects.filter(session_id=OuterRef("next_session_id"), user=user)
+            .order_by()
+            .values("answer")[:1]
+        ),
     )
     if user.is_staff:
         my_role = Membership.objects.current().filter(unit=OuterRef("pk"), user=user).order_by()

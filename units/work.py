@@ -1,13 +1,12 @@
 """units' part of the dashboard's "My work": my next session, and whether I said I come."""
 
-from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .models import Rsvp, Session
-from .registry import WorkItem
+from .models import Rsvp
+from .registry import WorkItem, unit_url
 
 
 def _weekday_and_time(moment) -> str:
@@ -16,38 +15,27 @@ def _weekday_and_time(moment) -> str:
 
 
 def next_session(user, units) -> list[WorkItem]:
-    """One query: the first planned session of the person's current units, with their answer."""
-    by_id = {u.pk: u for u in units}
-    session = (
-        Session.objects.filter(
-            unit_id__in=by_id, status=Session.Status.PLANNED, starts_at__gte=timezone.now()
-        )
-        .only("pk", "unit_id", "starts_at")
-        .annotate(
-            my_answer=Subquery(
-                Rsvp.objects.filter(session=OuterRef("pk"), user=user).values("answer")[:1]
-            )
-        )
-        .order_by("starts_at")
-        .first()
-    )
-    if session is None:
+    """The first planned session of the person's current units, with their answer: no
+    query, ``units`` (from ``selectors.units_for_dashboard``) carry both."""
+    planned = [u for u in units if u.next_session_at is not None]
+    if not planned:
         return []
-    when = _weekday_and_time(timezone.localtime(session.starts_at))
-    if session.my_answer:
+    unit = min(planned, key=lambda u: u.next_session_at)
+    when = _weekday_and_time(timezone.localtime(unit.next_session_at))
+    answer = unit.next_session_answer
+    if answer:
         text = _("%(when)s. Your answer: %(answer)s.") % {
             "when": when,
-            "answer": Rsvp.Answer(session.my_answer).label,
+            "answer": Rsvp.Answer(answer).label,
         }
     else:
         text = _("%(when)s. Are you coming? Let the group know.") % {"when": when}
-    session.unit = by_id[session.unit_id]
     return [
         WorkItem(
             text=text,
-            url=session.get_absolute_url(),
-            unit=session.unit.name,
-            urgent=not session.my_answer,
+            url=unit_url("units:session_detail", unit.slug, unit.next_session_id),
+            unit=unit.name,
+            urgent=not answer,
         )
     ]
 
