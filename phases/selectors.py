@@ -58,13 +58,21 @@ class Timeline:
         return [r for r in self.criteria if not r.met]
 
 
-def phase_timeline(unit, *, with_criteria: bool = True) -> Timeline:
+def phase_timeline(unit, *, with_criteria: bool = True, with_history: bool = True) -> Timeline:
     """The six phases with the dates entered and left, and the open criteria of the current one.
 
     A phase visited more than once (after moving back) shows when it was first
-    entered and last left.
+    entered and last left. ``with_history``: also ``transitions``, each with who made
+    it (the phases page lists them); without, only their phases and times are read.
     """
-    transitions = list(PhaseTransition.objects.filter(unit=unit).with_people())
+    if with_history:
+        transitions = list(PhaseTransition.objects.filter(unit=unit).with_people())
+    else:
+        transitions = list(
+            PhaseTransition.objects.filter(unit=unit).values_list(
+                "from_phase", "to_phase", "at", named=True
+            )
+        )
     entries = {
         p: PhaseEntry(
             number=p.value, label=p.label, url=unit_url("phases:phase", unit.slug, p.value)
@@ -91,7 +99,7 @@ def phase_timeline(unit, *, with_criteria: bool = True) -> Timeline:
         phases=list(entries.values()),
         current=current_entry,
         criteria=evaluate_phase(unit) if with_criteria else [],
-        transitions=transitions,
+        transitions=transitions if with_history else [],
     )
 
 
