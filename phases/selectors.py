@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from units.addresses import unit_url
 from units.choices import Phase
 from units.models import Membership, Role
-from units.registry import AttentionLink, unit_url
+from units.registry import AttentionLink
 
 from .criteria import evaluate_phase
 from .models import (

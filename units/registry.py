@@ -19,11 +19,9 @@ Registering under a key that exists replaces the entry, so ``ready()`` may run t
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-
-from django.urls import get_script_prefix, reverse
 
 from .access import Perm
+from .addresses import unit_url
 
 # --- Dashboard: what needs a facilitator's attention ----------------------------------
 
@@ -105,18 +103,6 @@ def tab_links(unit, perms) -> list[TabLink]:
         for t in tabs()
         if t.perm in perms
     ]
-
-
-def unit_url(url_name: str, slug: str, *args) -> str:
-    """``reverse(url_name, args=(slug, *args))``, reversed once per process: the unit
-    pages' tabs and timelines are on every page, and an address only changes with its
-    name, arguments and script prefix (which reverse() reads)."""
-    return _reversed(url_name, (slug, *args), get_script_prefix())
-
-
-@lru_cache(maxsize=8192)
-def _reversed(url_name: str, args: tuple, script_prefix: str) -> str:
-    return reverse(url_name, args=args)
 
 
 # --- The overview page of a unit ---------------------------------------------------------

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext, pgettext
 
 from . import registry
 from .access import Perm, perms_for_role
+from .addresses import unit_url
 from .models import AccessLog, Attendance, Invitation, Membership, Role, Rsvp, Session, Unit
 from .services import group_warnings
 
@@ -196,11 +197,11 @@ class DashboardRow:
 
     @property
     def url(self):
-        return registry.unit_url("units:detail", self.unit.slug)
+        return unit_url("units:detail", self.unit.slug)
 
     @property
     def next_session_url(self):
-        return registry.unit_url("units:session_detail", self.unit.slug, self.unit.next_session_id)
+        return unit_url("units:session_detail", self.unit.slug, self.unit.next_session_id)
 
 
 def dashboard(user) -> list[DashboardRow]:

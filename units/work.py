@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from .addresses import unit_url
 from .models import Rsvp
-from .registry import WorkItem, unit_url
+from .registry import WorkItem
 
 
 def _weekday_and_time(moment) -> str:
