@@ -64,7 +64,8 @@ MIDDLEWARE = [
     "bpu.stored_files.UncommittedFilesMiddleware",
     # Early, so that every page carries the policy, error pages (403/404/500/503) too.
     "csp.middleware.CSPMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, renewing an idle session's expiry at most once a minute (accounts/sessions.py).
+    "accounts.sessions.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Before anything reads the body (CSRF reads POST); after the language is chosen.
     "bpu.request_size.RequestSizeLimitMiddleware",
@@ -239,9 +240,18 @@ else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
     AXES_IPWARE_PROXY_COUNT = None
 
-# Sessions expire after 8 hours without a visit (the cookie is renewed on every request).
+# Sessions expire after 8 hours without a visit. The expiry (row and cookie) moves
+# forward on a visit when it is a minute or more old: not a write on every request.
+# A session thus ends between 7:59 and 8:00 hours after the last visit (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_AFTER_SECONDS = env.int("SESSION_RENEW_AFTER_SECONDS", default=60)
+if not 0 <= SESSION_RENEW_AFTER_SECONDS < SESSION_COOKIE_AGE:
+    raise ImproperlyConfigured(
+        f"SESSION_RENEW_AFTER_SECONDS is {SESSION_RENEW_AFTER_SECONDS}; set it to 0 (renew on "
+        f"every visit) or more, and below SESSION_COOKIE_AGE ({SESSION_COOKIE_AGE})."
+    )
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

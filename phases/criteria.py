@@ -17,6 +17,7 @@ Other apps register their criteria in a module imported from their
 """
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -79,10 +80,18 @@ def get_criterion(code: str) -> Criterion | None:
     return _REGISTRY.get(code)
 
 
+# What the checks of one evaluation share (the unit's project design): read once.
+_shared_reads: ContextVar[dict | None] = ContextVar("criteria_shared_reads", default=None)
+
+
 def evaluate_phase(unit, phase: int | None = None) -> list[CriterionResult]:
     """Every exit criterion of ``phase`` (default: the unit's current phase), checked."""
     phase = unit.phase if phase is None else phase
-    return [CriterionResult(c, bool(c.check(unit))) for c in criteria_for_phase(phase)]
+    token = _shared_reads.set({})
+    try:
+        return [CriterionResult(c, bool(c.check(unit))) for c in criteria_for_phase(phase)]
+    finally:
+        _shared_reads.reset(token)
 
 
 def unmet_criteria(unit, phase: int | None = None) -> list[CriterionResult]:
@@ -93,16 +102,23 @@ def unmet_criteria(unit, phase: int | None = None) -> list[CriterionResult]:
 
 
 def _design(unit):
+    """The unit's project design (or None), read once per evaluation of a phase."""
     from .models import ProjectDesign
 
-    return ProjectDesign.objects.filter(unit=unit).first()
+    reads = _shared_reads.get()
+    key = ("design", unit.pk)
+    if reads is None or key not in reads:
+        design = ProjectDesign.objects.filter(unit=unit).first()
+        if reads is None:
+            return design
+        reads[key] = design
+    return reads[key]
 
 
 @criterion(phase=Phase.AMBITION, code="ambition", label=_("The ambition is written down"), order=10)
 def _ambition(unit):
-    from .models import ProjectDesign
-
-    return ProjectDesign.objects.filter(unit=unit).exclude(ambition="").exists()
+    design = _design(unit)
+    return bool(design and design.ambition != "")
 
 
 @criterion(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from units.addresses import unit_url
 from units.choices import Phase
 from units.models import Membership, Role
 from units.registry import AttentionLink
@@ -39,6 +40,7 @@ class PhaseEntry:
     left_at: object = None
     state: str = "future"  # done / current / future
     visits: int = 0
+    url: str = ""
 
     @property
     def is_current(self) -> bool:
@@ -57,14 +59,27 @@ class Timeline:
         return [r for r in self.criteria if not r.met]
 
 
-def phase_timeline(unit, *, with_criteria: bool = True) -> Timeline:
+def phase_timeline(unit, *, with_criteria: bool = True, with_history: bool = True) -> Timeline:
     """The six phases with the dates entered and left, and the open criteria of the current one.
 
     A phase visited more than once (after moving back) shows when it was first
-    entered and last left.
+    entered and last left. ``with_history``: also ``transitions``, each with who made
+    it (the phases page lists them); without, only their phases and times are read.
     """
-    transitions = list(PhaseTransition.objects.filter(unit=unit).with_people())
-    entries = {p: PhaseEntry(number=p.value, label=p.label) for p in Phase}
+    if with_history:
+        transitions = list(PhaseTransition.objects.filter(unit=unit).with_people())
+    else:
+        transitions = list(
+            PhaseTransition.objects.filter(unit=unit).values_list(
+                "from_phase", "to_phase", "at", named=True
+            )
+        )
+    entries = {
+        p: PhaseEntry(
+            number=p.value, label=p.label, url=unit_url("phases:phase", unit.slug, p.value)
+        )
+        for p in Phase
+    }
     current, since = Phase.AMBITION, unit.created_at
     entries[current].entered_at, entries[current].visits = since, 1
     for t in transitions:
@@ -85,7 +100,7 @@ def phase_timeline(unit, *, with_criteria: bool = True) -> Timeline:
         phases=list(entries.values()),
         current=current_entry,
         criteria=evaluate_phase(unit) if with_criteria else [],
-        transitions=transitions,
+        transitions=transitions if with_history else [],
     )
 
 

@@ -13,16 +13,16 @@ from .models import ActionStep, Experiment
 SHOWN = 5
 
 
-def my_steps(user) -> list[WorkItem]:
-    """One query: my open steps in my current units, overdue and soonest due first."""
+def my_steps(user, units) -> list[WorkItem]:
+    """One query: my open steps in my current units (``units``), overdue and soonest due first."""
+    by_id = {u.pk: u for u in units}
     steps = (
         ActionStep.objects.filter(
             owner=user,
             status__in=(ActionStep.Status.OPEN, ActionStep.Status.IN_PROGRESS),
-            goal__unit__memberships__user=user,
-            goal__unit__memberships__left_on__isnull=True,
+            goal__unit_id__in=by_id,
         )
-        .select_related("goal__unit")
+        .values_list("pk", "what", "due_date", "goal__unit_id", named=True)
         .order_by(F("due_date").asc(nulls_last=True), "pk")[:SHOWN]
     )
     today = timezone.localdate()
@@ -40,7 +40,7 @@ def my_steps(user) -> list[WorkItem]:
                 "what": step.what,
                 "day": date_format(step.due_date, "SHORT_DATE_FORMAT"),
             }
-        unit = step.goal.unit
+        unit = by_id[step.goal__unit_id]
         items.append(
             WorkItem(
                 text=text,
@@ -52,16 +52,23 @@ def my_steps(user) -> list[WorkItem]:
     return items
 
 
-def my_drafts(user) -> list[WorkItem]:
-    """One query: my private drafts in my current units, newest first."""
+def my_drafts(user, units) -> list[WorkItem]:
+    """One query: my private drafts in my current units (``units``), newest first."""
+    by_id = {u.pk: u for u in units}
     drafts = (
         Experiment.objects.filter(
-            author=user,
-            visibility=Experiment.Visibility.DRAFT,
-            unit__memberships__user=user,
-            unit__memberships__left_on__isnull=True,
+            author=user, visibility=Experiment.Visibility.DRAFT, unit_id__in=by_id
         )
-        .select_related("unit")
+        .values_list("pk", "title", "unit_id", named=True)
         .order_by("-updated_at")[:SHOWN]
     )
-    return [WorkItem(text=d.title, url=d.get_absolute_url(), unit=d.unit.name) for d in drafts]
+    return [
+        WorkItem(
+            text=d.title,
+            url=reverse(
+                "phases:experiment_detail", kwargs={"slug": by_id[d.unit_id].slug, "pk": d.pk}
+            ),
+            unit=by_id[d.unit_id].name,
+        )
+        for d in drafts
+    ]

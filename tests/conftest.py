@@ -49,6 +49,10 @@ def _english_and_fast(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Every request renews the session (in production at most once a minute): the
+    # query-count tests count the most a request runs, the renewal's UPDATE included.
+    # tests/accounts/test_session_renewal.py tests the production interval.
+    settings.SESSION_RENEW_AFTER_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

@@ -185,9 +185,13 @@ def unit_access(user, unit: Unit) -> UnitAccess:
     """The access of ``user`` to an already loaded unit (no 404/403 raised)."""
     membership = None
     if user.is_authenticated:
+        # At most one current membership per unit and person (a constraint): ordered by
+        # pk, not by the model's ordering, whose joins cost more to compile than to run.
         membership = (
-            Membership.objects.current().filter(unit=unit, user=user).select_related("user").first()
+            Membership.objects.current().filter(unit=unit, user=user).order_by("pk").first()
         )
+        if membership is not None:
+            membership.unit, membership.user = unit, user  # both already loaded
     return UnitAccess(
         unit=unit, user=user, membership=membership, perms=perms_for(user, membership)
     )
@@ -326,12 +330,17 @@ def perms_for_role(user, role: str | None) -> frozenset[Perm]:
     return ROLE_PERMS.get(role, frozenset()) if role else frozenset()
 
 
-def can_create_units(user) -> bool:
-    """Administrators, and people who facilitate at least one unit, may start a new one."""
+def can_create_units(user, *, current_roles=None) -> bool:
+    """Administrators, and people who facilitate at least one unit, may start a new one.
+
+    ``current_roles``: the person's roles in their current units, where the caller has
+    read them already (the dashboard); otherwise one query."""
     if not user.is_authenticated:
         return False
     if user.is_staff:
         return True
+    if current_roles is not None:
+        return Role.FACILITATOR in current_roles
     return Membership.objects.current().filter(user=user, role=Role.FACILITATOR).exists()
 
 

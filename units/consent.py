@@ -3,7 +3,7 @@ and whose data reports leave out. Nothing here writes (units.services.consent do
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from .models import ConsentRecord, ConsentText, Membership, Unit
@@ -140,24 +140,27 @@ def left_out_respondent_codes(unit: Unit) -> set[str]:
     )
 
 
-def memberships_awaiting_consent(user):
-    """The person's current memberships in units whose newest consent text they have
-    not answered (one query): what "My work" and the unit page ask them about."""
-    newest = ConsentText.objects.filter(unit=OuterRef("unit")).order_by("-version")
-    answered = ConsentRecord.objects.filter(
-        membership=OuterRef("pk"), consent_text=OuterRef("newest_text")
+def units_awaiting_consent(user, units) -> list[Unit]:
+    """Those of ``units`` (the person's current units) whose newest consent text the
+    person has not answered: what "My work" asks them about. One query when none of the
+    units has a consent text, two otherwise (simple ones: the dashboard asks on every visit)."""
+    newest = {}
+    for unit_id, text_id in (
+        ConsentText.objects.filter(unit_id__in=[u.pk for u in units])
+        .order_by("unit_id", "-version")
+        .values_list("unit_id", "pk")
+    ):
+        newest.setdefault(unit_id, text_id)
+    if not newest:
+        return []
+    answered = set(
+        ConsentRecord.objects.filter(
+            membership__user=user,
+            membership__left_on__isnull=True,
+            consent_text_id__in=newest.values(),
+        ).values_list("consent_text_id", flat=True)
     )
-
-    return (
-        Membership.objects.current()
-        .filter(user=user)
-        # alias(), not annotate(): only filtered on, so not also compiled into the SELECT
-        .alias(newest_text=Subquery(newest.values("pk")[:1]))
-        .exclude(newest_text=None)
-        .alias(answered=Exists(answered))
-        .filter(answered=False)
-        .select_related("unit")
-    )
+    return [u for u in units if u.pk in newest and newest[u.pk] not in answered]
 
 
 def profile_consent_section(user) -> dict:

@@ -20,9 +20,8 @@ Registering under a key that exists replaces the entry, so ``ready()`` may run t
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import reverse
-
 from .access import Perm
+from .addresses import unit_url
 
 # --- Dashboard: what needs a facilitator's attention ----------------------------------
 
@@ -100,7 +99,7 @@ def tab_links(unit, perms) -> list[TabLink]:
     """The tabs ``perms`` allow, with their URLs. No query; a URL name that does not
     reverse raises (a missing tab is a bug, not something to hide)."""
     return [
-        TabLink(key=t.key, label=t.label, url=reverse(t.url_name, kwargs={"slug": unit.slug}))
+        TabLink(key=t.key, label=t.label, url=unit_url(t.url_name, unit.slug))
         for t in tabs()
         if t.perm in perms
     ]
@@ -224,7 +223,11 @@ class WorkItem:
 
 @dataclass(frozen=True)
 class WorkSource:
-    """``items(user) -> [WorkItem, ...]`` at a fixed number of queries (one or two)."""
+    """``items(user, units) -> [WorkItem, ...]`` at a fixed number of queries (one or two).
+
+    ``units`` are the person's current units as the dashboard read them
+    (``selectors.units_for_dashboard``, with their next session): a source filters on
+    their ids rather than joining the memberships again."""
 
     key: str
     label: str  # lazily translated
@@ -240,11 +243,12 @@ def register_my_work(*, key: str, label, items: Callable, order: int = 100) -> W
     return _WORK[key]
 
 
-def my_work(user) -> list[tuple[WorkSource, list[WorkItem]]]:
-    """Every source with what it has for ``user``; sources with nothing are left out."""
+def my_work(user, units) -> list[tuple[WorkSource, list[WorkItem]]]:
+    """Every source with what it has for ``user`` in ``units`` (their current units);
+    sources with nothing are left out."""
     found = []
     for source in sorted(_WORK.values(), key=lambda s: (s.order, s.key)):
-        items = source.items(user)
+        items = source.items(user, units)
         if items:
             found.append((source, items))
     return found

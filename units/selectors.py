@@ -13,6 +13,7 @@ from django.utils.translation import ngettext, pgettext
 
 from . import registry
 from .access import Perm, perms_for_role
+from .addresses import unit_url
 from .models import AccessLog, Attendance, Invitation, Membership, Role, Rsvp, Session, Unit
 from .services import group_warnings
 
@@ -33,31 +34,40 @@ def _next_session_subquery(field_name: str):
 
 
 def units_for_dashboard(user):
-    """The person's units with their role, group size and next session, in one query."""
-    my_role = Subquery(
-        Membership.objects.current().filter(unit=OuterRef("pk"), user=user).values("role")[:1]
+    """The person's units (every unit for administrators) with their role, group size
+    and next session (and their answer for it), in one query.
+
+    A plain join for the role and subqueries without ordering joins: the dashboard runs
+    it on every visit, and Django's SQL compiler costs more than PostgreSQL does here.
+    """
+    group_size = (
+        Membership.objects.current()
+        .filter(unit=OuterRef("pk"))
+        .order_by()
+        .values("unit")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
     )
-    return (
-        Unit.objects.visible_to(user)
-        .select_related("programme")
-        .annotate(
-            my_role=my_role,
-            # A subquery, not Count(): visible_to() already joins memberships (the person's).
-            group_size=Coalesce(
-                Subquery(
-                    Membership.objects.current()
-                    .filter(unit=OuterRef("pk"))
-                    .values("unit")
-                    .annotate(n=Count("pk"))
-                    .values("n")[:1]
-                ),
-                0,
-            ),
-            next_session_at=_next_session_subquery("starts_at"),
-            next_session_id=_next_session_subquery("pk"),
+    units = Unit.objects.select_related("programme").annotate(
+        group_size=Coalesce(Subquery(group_size), 0),
+        next_session_at=_next_session_subquery("starts_at"),
+        next_session_id=_next_session_subquery("pk"),
+        # The person's answer for it ("My work" asks those who have not answered).
+        next_session_answer=Subquery(
+            Rsvp.objects.filter(session_id=OuterRef("next_session_id"), user=user)
+            .order_by()
+            .values("answer")[:1]
+        ),
+    )
+    if user.is_staff:
+        my_role = Membership.objects.current().filter(unit=OuterRef("pk"), user=user).order_by()
+        units = units.annotate(my_role=Subquery(my_role.values("role")[:1]))
+    else:
+        # One current membership per unit and person (a constraint): no DISTINCT needed.
+        units = units.filter(memberships__user=user, memberships__left_on__isnull=True).annotate(
+            my_role=F("memberships__role")
         )
-        .order_by("name")
-    )
+    return units.order_by("name")
 
 
 # --- What needs a facilitator's attention --------------------------------------------
@@ -185,6 +195,14 @@ class DashboardRow:
     def role_label(self):
         return Role(self.unit.my_role).label if self.unit.my_role else ""
 
+    @property
+    def url(self):
+        return unit_url("units:detail", self.unit.slug)
+
+    @property
+    def next_session_url(self):
+        return unit_url("units:session_detail", self.unit.slug, self.unit.next_session_id)
+
 
 def dashboard(user) -> list[DashboardRow]:
     units = list(units_for_dashboard(user))
@@ -251,13 +269,16 @@ def ended_memberships(unit):
 
 
 def next_session(unit):
-    return (
+    session = (
         Session.objects.filter(
             unit=unit, status=Session.Status.PLANNED, starts_at__gte=timezone.now()
         )
         .order_by("starts_at")
         .first()
     )
+    if session is not None:
+        session.unit = unit  # its address needs the unit's slug: not read again
+    return session
 
 
 def sessions_for_unit(unit, *, past: bool = False):

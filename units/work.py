@@ -1,12 +1,12 @@
 """units' part of the dashboard's "My work": my next session, and whether I said I come."""
 
-from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .models import Rsvp, Session
+from .addresses import unit_url
+from .models import Rsvp
 from .registry import WorkItem
 
 
@@ -15,54 +15,42 @@ def _weekday_and_time(moment) -> str:
     return f"{date_format(moment, 'l').capitalize()} {date_format(moment, 'DATETIME_FORMAT')}"
 
 
-def next_session(user) -> list[WorkItem]:
-    """One query: the first planned session of the person's current units, with their answer."""
-    session = (
-        Session.objects.filter(
-            unit__memberships__user=user,
-            unit__memberships__left_on__isnull=True,
-            status=Session.Status.PLANNED,
-            starts_at__gte=timezone.now(),
-        )
-        .select_related("unit")
-        .annotate(
-            my_answer=Subquery(
-                Rsvp.objects.filter(session=OuterRef("pk"), user=user).values("answer")[:1]
-            )
-        )
-        .order_by("starts_at")
-        .first()
-    )
-    if session is None:
+def next_session(user, units) -> list[WorkItem]:
+    """The first planned session of the person's current units, with their answer: no
+    query, ``units`` (from ``selectors.units_for_dashboard``) carry both."""
+    planned = [u for u in units if u.next_session_at is not None]
+    if not planned:
         return []
-    when = _weekday_and_time(timezone.localtime(session.starts_at))
-    if session.my_answer:
+    unit = min(planned, key=lambda u: u.next_session_at)
+    when = _weekday_and_time(timezone.localtime(unit.next_session_at))
+    answer = unit.next_session_answer
+    if answer:
         text = _("%(when)s. Your answer: %(answer)s.") % {
             "when": when,
-            "answer": Rsvp.Answer(session.my_answer).label,
+            "answer": Rsvp.Answer(answer).label,
         }
     else:
         text = _("%(when)s. Are you coming? Let the group know.") % {"when": when}
     return [
         WorkItem(
             text=text,
-            url=session.get_absolute_url(),
-            unit=session.unit.name,
-            urgent=not session.my_answer,
+            url=unit_url("units:session_detail", unit.slug, unit.next_session_id),
+            unit=unit.name,
+            urgent=not answer,
         )
     ]
 
 
-def consent_to_answer(user) -> list[WorkItem]:
-    """One query: the units whose (new) consent text the person has not answered."""
-    from .consent import memberships_awaiting_consent
+def consent_to_answer(user, units) -> list[WorkItem]:
+    """The units whose (new) consent text the person has not answered (one or two queries)."""
+    from .consent import units_awaiting_consent
 
     return [
         WorkItem(
             text=_("Please read the consent text and give your answer."),
-            url=reverse("units:consent", kwargs={"slug": m.unit.slug}),
-            unit=m.unit.name,
+            url=reverse("units:consent", kwargs={"slug": unit.slug}),
+            unit=unit.name,
             urgent=True,
         )
-        for m in memberships_awaiting_consent(user)
+        for unit in units_awaiting_consent(user, units)
     ]

@@ -17,7 +17,7 @@ def phase_timeline(unit, show_criteria=True):
     """
     return {
         "unit": unit,
-        "timeline": build_timeline(unit, with_criteria=show_criteria),
+        "timeline": build_timeline(unit, with_criteria=show_criteria, with_history=False),
         "show_criteria": show_criteria,
     }
 

@@ -171,3 +171,14 @@ def test_the_signed_link_speaks_the_persons_language(client, member):
     url = reverse("notifications:link", args=[link_token(user=member, kind=Kind.RESPONSE)])
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "E-mailinstellingen" in page and "Geen e-mail" in page
+
+
+def test_the_bell_counts_what_the_unread_queryset_counts(rf, unit, member, service_user):
+    from notifications.selectors import unread_count
+
+    _notifications(member, unit, 3)
+    _notifications(member, unit, 2, read_at=timezone.now())
+    _notifications(service_user, unit, 4)
+    request = rf.get("/")
+    request.user = member
+    assert unread_count(request) == Notification.objects.for_user(member).unread().count() == 3

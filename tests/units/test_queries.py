@@ -59,7 +59,7 @@ PAGES = {
 # counts the navbar bell's unread notifications (one query); a session page reads
 # the members' answers (coming, maybe, not coming) in one more, and its files in one more.
 QUERIES = {
-    "detail": {"facilitator": 17, "member": 17},
+    "detail": {"facilitator": 15, "member": 15},
     "sessions": {"facilitator": 12, "member": 12},
     "session": {"facilitator": 16, "member": 15},
     "members": {"facilitator": 13, "member": 11},

@@ -9,11 +9,11 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..addresses import unit_url
 from ..choices import Phase
 from ..validators import single_line
 
@@ -185,7 +185,7 @@ class Unit(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("units:detail", kwargs={"slug": self.slug})
+        return unit_url("units:detail", self.slug)
 
     @property
     def retention_ends_on(self):
@@ -341,7 +341,7 @@ class Session(models.Model):
         return f"{self.unit} - {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self):
-        return reverse("units:session_detail", kwargs={"slug": self.unit.slug, "pk": self.pk})
+        return unit_url("units:session_detail", self.unit.slug, self.pk)
 
     @property
     def ends_at(self):

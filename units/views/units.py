@@ -23,13 +23,18 @@ from ..models import Unit
 @login_required
 def dashboard(request):
     rows = selectors.dashboard(request.user)
+    # Administrators see every unit; their work is in those they are a member of.
+    my_units = [row.unit for row in rows if row.unit.my_role]
     return render(
         request,
         "units/dashboard.html",
         {
             "rows": rows,
-            "can_create": can_create_units(request.user),
-            "my_work": registry.my_work(request.user),  # phases and notifications add to it
+            "can_create": can_create_units(
+                request.user, current_roles={unit.my_role for unit in my_units}
+            ),
+            # phases and notifications add to it
+            "my_work": registry.my_work(request.user, my_units),
         },
     )
 
