@@ -7,6 +7,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from bpu.plain_widgets import PlainWidgetRenderer
 from units.models import Membership
 
 from .choices import KnowledgeSource
@@ -211,6 +212,8 @@ class _GoalChoiceField(forms.ModelChoiceField):
 class ExperimentFilterForm(forms.Form):
     """The experiments list's search: by member, by goal and by period (all optional)."""
 
+    default_renderer = PlainWidgetRenderer  # on every request of the list
+
     author = forms.ModelChoiceField(
         label=_("Member"),
         queryset=get_user_model().objects.none(),
@@ -236,9 +239,12 @@ class ExperimentFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Whoever was ever a member may have written one (people who left included).
         self.fields["author"].queryset = (
-            get_user_model().objects.filter(memberships__unit=unit).distinct()
+            get_user_model()
+            .objects.filter(memberships__unit=unit)
+            .distinct()
+            .only("full_name", "email")  # what a choice shows
         )
-        self.fields["goal"].queryset = Goal.objects.filter(unit=unit)
+        self.fields["goal"].queryset = Goal.objects.filter(unit=unit).only("text")
 
     def clean(self):
         cleaned = super().clean()
