@@ -73,7 +73,18 @@ def _select(widget: dict) -> str:
 
 _INPUT_TEMPLATES = {
     f"django/forms/widgets/{kind}.html"
-    for kind in ("input", "text", "date", "datetime", "time", "number", "email", "url", "search")
+    for kind in (
+        "input",
+        "hidden",
+        "text",
+        "date",
+        "datetime",
+        "time",
+        "number",
+        "email",
+        "url",
+        "search",
+    )
 }
 
 

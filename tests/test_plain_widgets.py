@@ -30,6 +30,7 @@ CASES = [
     (forms.TextInput(attrs={"placeholder": 'say "hi" <now>'}), "q", "a & b"),
     (forms.NumberInput(), "n", 1234567),
     (forms.EmailInput(), "email", ""),
+    (forms.HiddenInput(), "token", "7c9e6679-7425-40de-944b-e07fc1f90ae7"),
 ]
 
 
