@@ -23,7 +23,7 @@ from units.views.attachments import add_attachment_from
 from .. import services
 from ..forms import CommentForm, ExperimentFilterForm, ExperimentForm
 from ..models import Experiment, ExperimentAttachment
-from ..selectors import experiment_activity, experiments_for
+from ..selectors import experiment_activity, experiments_for, with_list_details
 from ._common import _form_page, _url
 
 EXPERIMENTS_PER_PAGE = 20
@@ -76,7 +76,7 @@ def experiments(request, slug):
     items = search.filter(items)
     # Two years of a unit is hundreds of experiments: a page at a time, newest first.
     page = Paginator(items, EXPERIMENTS_PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
+    page.object_list = list(with_list_details(page.object_list))
     _log(access, AccessAction.VIEWED, page.object_list)
     return render(
         request,
