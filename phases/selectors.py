@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from bpu.listing import url_for_each
 from units.choices import Phase
 from units.models import Membership, Role
 from units.registry import AttentionLink
@@ -39,6 +40,7 @@ class PhaseEntry:
     left_at: object = None
     state: str = "future"  # done / current / future
     visits: int = 0
+    url: str = ""  # the phase's page
 
     @property
     def is_current(self) -> bool:
@@ -64,7 +66,8 @@ def phase_timeline(unit, *, with_criteria: bool = True) -> Timeline:
     entered and last left.
     """
     transitions = list(PhaseTransition.objects.filter(unit=unit).with_people())
-    entries = {p: PhaseEntry(number=p.value, label=p.label) for p in Phase}
+    phase_url = url_for_each("phases:phase", unit.slug)  # one reverse for the six
+    entries = {p: PhaseEntry(number=p.value, label=p.label, url=phase_url(p.value)) for p in Phase}
     current, since = Phase.AMBITION, unit.created_at
     entries[current].entered_at, entries[current].visits = since, 1
     for t in transitions:
