@@ -7,9 +7,10 @@ translation) once and give the same text as the template would.
 """
 
 from collections.abc import Callable
+from datetime import date
 
 from django.urls import reverse
-from django.utils import dateformat
+from django.utils.dateformat import DateFormat, TimeFormat, re_escaped, re_formatchars
 from django.utils.formats import get_format
 from django.utils.text import Truncator
 from django.utils.timezone import template_localtime
@@ -28,13 +29,28 @@ def url_for_each(viewname: str, *args) -> Callable[[int], str]:
 
 
 def date_formatter(format_name: str) -> Callable:
-    """``value|date:format_name`` for many values, in the active language and time zone."""
-    date_format = get_format(format_name)
+    """``value|date:format_name`` for many values, in the active language and time zone.
+
+    The format is split into its letters once (django.utils.dateformat splits it
+    again for every value); each value is then written by the same DateFormat methods.
+    """
+    pieces = []  # (letter, "") or ("", literal text)
+    for i, piece in enumerate(re_formatchars.split(str(get_format(format_name)))):
+        if i % 2:
+            pieces.append((piece, ""))
+        elif piece:
+            pieces.append(("", re_escaped.sub(r"\1", piece)))
+    has_time = any(letter and hasattr(TimeFormat, letter) for letter, _text in pieces)
 
     def formatted(value) -> str:
         if value in (None, ""):
             return ""
-        return dateformat.format(template_localtime(value), date_format)
+        if has_time and type(value) is date:
+            return DateFormat(value).format(get_format(format_name))  # Django's TypeError
+        written = DateFormat(template_localtime(value))
+        return "".join(
+            str(getattr(written, letter)()) if letter else text for letter, text in pieces
+        )
 
     return formatted
 
