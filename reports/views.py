@@ -158,7 +158,13 @@ def _list_page(request, scope: Scope, form=None, status: int = 200):
         request,
         scope,
         "reports/list.html",
-        {"kinds": kinds, "form": form, "programme_reports": programme_reports},
+        {
+            "kinds": kinds,
+            "form": form,
+            "programme_reports": programme_reports,
+            # A finished report's archive: a programme's, or a unit's for its researchers.
+            "may_archive": scope.programme is not None or Perm.VIEW_RESEARCH in scope.access.perms,
+        },
         status,
     )
 
