@@ -7,6 +7,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from bpu.plain_widgets import PlainWidgetRenderer
 from units.models import Membership
 
 from .choices import KnowledgeSource
@@ -203,28 +204,29 @@ _SMALL_SELECT = {"class": "form-select form-select-sm"}
 _SMALL_DATE = {"type": "date", "class": "form-control form-control-sm"}
 
 
-class _GoalChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return Truncator(obj.text).words(10)
+def _id_choice(label):
+    """A choice among ids (members, goals): the choices are read as plain values, not
+    as model instances, on every request of the experiments list."""
+    return forms.TypedChoiceField(
+        label=label,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.Select(attrs=_SMALL_SELECT),
+        # What a ModelChoiceField says.
+        error_messages={
+            "invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]
+        },
+    )
 
 
 class ExperimentFilterForm(forms.Form):
     """The experiments list's search: by member, by goal and by period (all optional)."""
 
-    author = forms.ModelChoiceField(
-        label=_("Member"),
-        queryset=get_user_model().objects.none(),
-        required=False,
-        empty_label=_("Everyone"),
-        widget=forms.Select(attrs=_SMALL_SELECT),
-    )
-    goal = _GoalChoiceField(
-        label=_("Goal"),
-        queryset=Goal.objects.none(),
-        required=False,
-        empty_label=_("Any goal"),
-        widget=forms.Select(attrs=_SMALL_SELECT),
-    )
+    default_renderer = PlainWidgetRenderer  # on every request of the list
+
+    author = _id_choice(_("Member"))
+    goal = _id_choice(_("Goal"))
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs=_SMALL_DATE)
     )
@@ -235,10 +237,21 @@ class ExperimentFilterForm(forms.Form):
     def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)
         # Whoever was ever a member may have written one (people who left included).
-        self.fields["author"].queryset = (
-            get_user_model().objects.filter(memberships__unit=unit).distinct()
+        members = (
+            get_user_model()
+            .objects.filter(memberships__unit=unit)
+            .distinct()
+            .values_list("pk", "full_name", "email")
         )
-        self.fields["goal"].queryset = Goal.objects.filter(unit=unit)
+        self.fields["author"].choices = [
+            ("", _("Everyone")),
+            *((pk, full_name or email) for pk, full_name, email in members),  # User.__str__
+        ]
+        goals = Goal.objects.filter(unit=unit).values_list("pk", "text")
+        self.fields["goal"].choices = [
+            ("", _("Any goal")),
+            *((pk, Truncator(text).words(10)) for pk, text in goals),
+        ]
 
     def clean(self):
         cleaned = super().clean()

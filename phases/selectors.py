@@ -251,14 +251,23 @@ def plan_diff(old: dict, new: dict) -> PlanDiff:
 
 
 def experiments_for(unit, user):
-    """The experiments this person may read in the unit, with author, goal and comment count."""
+    """The experiments this person may read in the unit, newest first.
+
+    Plain, so that paging counts the experiments alone: add ``with_list_details``
+    to the page's slice."""
+    return Experiment.objects.filter(unit=unit).visible_to(user).order_by("-date", "-pk")
+
+
+def with_list_details(experiments):
+    """What the list shows of each experiment: author, goal and comment count, none of
+    the long texts but what was learned."""
     return (
-        Experiment.objects.filter(unit=unit)
-        .visible_to(user)
-        .select_related("author", "goal")
+        experiments.select_related("author", "goal")
+        .only(
+            *("unit", "title", "date", "visibility", "learned"),
+            *("author__full_name", "author__email", "goal__text"),
+        )
         .annotate(comment_count=Count("comments"))
-        # Meta.ordering does not apply to an aggregating query: say it again.
-        .order_by("-date", "-pk")
     )
 
 

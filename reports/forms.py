@@ -6,12 +6,23 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from bpu.plain_widgets import PlainWidgetRenderer
+
 from .models import UNIT_KINDS, Kind, ReportNarrative
+
+# The classes crispy-forms gives a select: the list page writes the unsent form itself.
+_SELECT = {"class": "select form-select"}
 
 
 class ReportRequestForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Report"))
-    language = forms.ChoiceField(label=_("Language of the report"), choices=settings.LANGUAGES)
+    default_renderer = PlainWidgetRenderer  # on every request of the reports list
+
+    kind = forms.ChoiceField(label=_("Report"), widget=forms.Select(attrs=_SELECT))
+    language = forms.ChoiceField(
+        label=_("Language of the report"),
+        choices=settings.LANGUAGES,
+        widget=forms.Select(attrs=_SELECT),
+    )
     # One token per rendered form: sending the same form again makes no second report.
     token = forms.UUIDField(
         widget=forms.HiddenInput,

@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from bpu.downloads import private_download, stored_file_response
+from bpu.listing import url_for_each
 from research.selectors import codes_blind_in, respondents_of
 from units.access import (
     Accessed,
@@ -112,16 +113,31 @@ def _page(request, scope: Scope, template: str, context: dict, status: int = 200
     return render(request, template, {**base, **context}, status=status)
 
 
+def _with_links(scope: Scope, reports: list[Report]) -> list[Report]:
+    """Each report's links (reports/_status.html and the list's rows), reversed once per
+    page rather than per report."""
+    links = {
+        name: url_for_each(f"{scope.namespace}:{name}", scope.slug)
+        for name in ("status", "download", "compare", "archive")
+    }
+    for report in reports:
+        for name, url in links.items():
+            setattr(report, f"{name}_url", url(report.pk))
+    return reports
+
+
 def _list_page(request, scope: Scope, form=None, status: int = 200):
-    reports = list(scope.reports().with_people().order_by("kind", "-version"))
+    reports = _with_links(scope, list(scope.reports().with_people().order_by("kind", "-version")))
     narratives = {
         n.kind: n
         for n in ReportNarrative.objects.filter(unit=scope.unit, programme=scope.programme)
     }
+    narrative_url = url_for_each(f"{scope.namespace}:narrative", scope.slug)
     kinds = [
         {
             "kind": kind,
             "label": kind.label,
+            "narrative_url": narrative_url(kind.value),
             "reports": [r for r in reports if r.kind == kind],
             "narrative": narratives.get(kind.value),
         }
@@ -142,7 +158,13 @@ def _list_page(request, scope: Scope, form=None, status: int = 200):
         request,
         scope,
         "reports/list.html",
-        {"kinds": kinds, "form": form, "programme_reports": programme_reports},
+        {
+            "kinds": kinds,
+            "form": form,
+            "programme_reports": programme_reports,
+            # A finished report's archive: a programme's, or a unit's for its researchers.
+            "may_archive": scope.programme is not None or Perm.VIEW_RESEARCH in scope.access.perms,
+        },
         status,
     )
 
@@ -185,7 +207,7 @@ def report_request_view(request, slug, scope):
 @login_required
 def report_status(request, slug, scope, pk):
     s = _scope(request, slug, scope)
-    report = _report(s, pk)
+    report = _with_links(s, [_report(s, pk)])[0]
     return _page(request, s, "reports/_status.html", {"report": report})
 
 

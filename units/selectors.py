@@ -282,23 +282,29 @@ def next_session(unit):
 
 
 def sessions_for_unit(unit, *, past: bool = False):
-    """Upcoming sessions (soonest first) or past ones (latest first), with their counts."""
-    sessions = (
-        Session.objects.filter(unit=unit)
-        .select_related("unit")
-        .annotate(
-            agenda_count=Count("agenda_items", distinct=True),
-            present_count=Count(
-                "attendances",
-                filter=Q(attendances__status=Attendance.Status.PRESENT),
-                distinct=True,
-            ),
-        )
+    """Upcoming sessions (soonest first) or past ones (latest first): what their list shows.
+
+    Without the counts, so that paging counts the sessions alone; add them to the
+    page's slice with ``with_session_counts``."""
+    sessions = Session.objects.filter(unit=unit).only(
+        "unit", "starts_at", "status", "location", "online_url", "phase"
     )
     now = timezone.now()
     if past:
         return sessions.filter(starts_at__lt=now).order_by("-starts_at", "-pk")
     return sessions.filter(starts_at__gte=now).order_by("starts_at", "pk")
+
+
+def with_session_counts(sessions):
+    """The sessions with ``agenda_count`` and ``present_count`` (also on a page's slice)."""
+    return sessions.annotate(
+        agenda_count=Count("agenda_items", distinct=True),
+        present_count=Count(
+            "attendances",
+            filter=Q(attendances__status=Attendance.Status.PRESENT),
+            distinct=True,
+        ),
+    )
 
 
 def session_with_details(unit, pk):

@@ -1,12 +1,16 @@
 """The report pages: who may see, ask for, write and download what."""
 
+import re
 import uuid
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.template import Context, Template
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from reports.forms import ReportRequestForm
 from reports.models import Kind, Report, ReportNarrative, Status
 from units.models import Role
 
@@ -269,3 +273,29 @@ def test_a_researcher_of_every_unit_asks_for_the_programme_comparison(
 
     assert response.status_code == 302
     assert Report.objects.get(programme=programme).kind == Kind.COMPARISON
+
+
+def test_the_request_form_shows_the_fields_as_crispy_forms_writes_them(
+    client_for, researcher, unit
+):
+    """The list writes the unsent form's fields itself (crispy-forms is most of the
+    page's cost): the same elements, labels and choices as crispy-forms would write."""
+    page = client_for(researcher).get(_url("list", unit)).content.decode()
+    token = re.search(r'name="token" value="([0-9a-f-]{36})"', page).group(1)
+    form = ReportRequestForm(initial={"language": researcher.language, "token": token})
+    with translation.override(researcher.language or settings.LANGUAGE_CODE):
+        crispy = Template(
+            "{% load crispy_forms_tags %}"
+            '<div class="col-sm-5">{{ form.kind|as_crispy_field }}</div>'
+            '<div class="col-sm-4">{{ form.language|as_crispy_field }}</div>'
+        ).render(Context({"form": form}))
+    with_crispy = _without_layout(crispy)
+    written = _without_layout(page)
+    assert with_crispy.startswith('<div class="col-sm-5"><div id="div_id_kind" class="mb-3">')
+    assert with_crispy in written
+
+
+def _without_layout(html: str) -> str:
+    """The HTML without the whitespace between and inside tags that a browser ignores."""
+    html = re.sub(r">\s+", ">", re.sub(r"\s+<", "<", html))
+    return re.sub(r"\s+", " ", html)

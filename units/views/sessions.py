@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from bpu.downloads import private_download, stored_file_response
+from bpu.listing import date_formatter, url_for_each
 
 from .. import calendar, selectors, services
 from ..access import Accessed, Perm, get_unit_access
@@ -42,6 +43,27 @@ def _open_for_answers(session) -> bool:
 SESSIONS_PER_PAGE = 20
 
 
+def _session_rows(unit, sessions) -> list[dict]:
+    """What each row of the table shows, formatted here once per page, not per row in
+    the template (the rows were most of the list's cost)."""
+    detail_url = url_for_each("units:session_detail", unit.slug)
+    weekday, when = date_formatter("D"), date_formatter("SHORT_DATETIME_FORMAT")
+    return [
+        {
+            "url": detail_url(s.pk),
+            "weekday": weekday(s.starts_at),
+            "when": when(s.starts_at),
+            "cancelled": s.status == Session.Status.CANCELLED,
+            "location": s.location,
+            "online": bool(s.online_url),
+            "phase": s.phase,
+            "agenda_count": s.agenda_count,
+            "present_count": s.present_count,
+        }
+        for s in sessions
+    ]
+
+
 @login_required
 def session_list(request, slug):
     access = get_unit_access(request.user, slug)
@@ -50,6 +72,7 @@ def session_list(request, slug):
     page = Paginator(
         selectors.sessions_for_unit(access.unit, past=past), SESSIONS_PER_PAGE
     ).get_page(request.GET.get("page"))
+    page.object_list = list(selectors.with_session_counts(page.object_list))
     return render(
         request,
         "units/session_list.html",
@@ -57,6 +80,7 @@ def session_list(request, slug):
             "access": access,
             "unit": access.unit,
             "page": page,
+            "rows": _session_rows(access.unit, page.object_list),
             "past": past,
             "query": query_without_page(request),
         },
