@@ -140,10 +140,11 @@ def respondent_rows(groups: Sequence[Sequence[str]]) -> tuple[list[np.ndarray], 
             )
         positions.append(looked_up[id(codes)])
     codes_seen = list(first_seen)
-    first_positions = np.fromiter(first_seen.values(), dtype=np.int64, count=len(first_seen))
     order = sorted(range(len(codes_seen)), key=codes_seen.__getitem__)
-    row_of = np.empty(len(codes_seen), dtype=np.int64)
-    row_of[order] = np.arange(len(codes_seen))
-    # Positions of first appearance grow in the order the codes were first seen.
-    rows = [row_of[np.searchsorted(first_positions, p)] for p in positions]
-    return rows, [codes_seen[i] for i in order]
+    # Row of each code, found by its position of first appearance.
+    row_at = np.zeros(next(counter), dtype=np.int64)
+    row_at[np.fromiter(first_seen.values(), dtype=np.int64, count=len(first_seen))[order]] = (
+        np.arange(len(codes_seen))
+    )
+    rows = {id(p): row_at[p] for p in positions}
+    return [rows[id(p)] for p in positions], [codes_seen[i] for i in order]
