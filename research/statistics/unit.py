@@ -27,6 +27,7 @@ from .figures import (
     paired_change_from_differences,
     paired_yesno_change,
 )
+from .reading import read_numbers
 
 RULES = 2  # what a stored UnitStatistics means; see UnitStatistics.rules
 
@@ -311,8 +312,8 @@ def unit_statistics(
     Queries, however many measures, waves and respondents: the waves, the
     codebook, the version of the data (one row, ``DataVersion``: every service
     that writes or deletes values gives it a new token), and - unless that
-    version was computed before and is in the cache - the numbers (one
-    ``values_list`` over the unit's observations) and the text answers.
+    version was computed before and is in the cache - the numbers (one query,
+    ``reading.read_numbers``) and the text answers.
     Everything else is numpy. A change to the data (through the services), the
     codebook or the waves gives a new key, so a cached result is never stale.
 
@@ -449,7 +450,6 @@ def _measure_figures(measure, waves, matrix, base_pos):
 def _compute_statistics(
     unit, waves, measures, leave_out: frozenset[str] = frozenset()
 ) -> UnitStatistics:
-    from django.db import connection
     from django.utils import timezone
 
     from ..models import MeasureType, Observation
@@ -459,34 +459,17 @@ def _compute_statistics(
     observations = Observation.objects.filter(unit=unit)
     if leave_out:
         observations = observations.exclude(respondent__in=leave_out)
-    numbers_qs = observations.filter(value_numeric__isnull=False).values_list(
-        "measure_id", "wave_id", "respondent", "value_numeric"
-    )
-    # Run the queryset's own SQL on a plain cursor: for 300,000 values Django's
-    # row-by-row iteration would cost more than the query itself.
-    sql, params = numbers_qs.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        numbers = cursor.fetchall()
+    numbers = read_numbers(observations, waves)
+    # Only text measures hold text answers (a measure's type cannot change once it has
+    # data): through the measure, the database looks at those alone, not at every value.
     texts = list(
-        observations.filter(value_numeric__isnull=True)
+        observations.filter(
+            measure__unit=unit, measure__type=MeasureType.TEXT, value_numeric__isnull=True
+        )
         .exclude(value_text="")
         .values_list("measure_id", "wave_id", "respondent")
     )
-
-    # Respondent codes become row numbers, waves column numbers.
-    respondent_row: dict[str, int] = {}
-    wave_pos = {w.pk: i for i, w in enumerate(waves)}
-    count = len(numbers)
-    r_arr = np.fromiter(
-        (respondent_row.setdefault(row[2], len(respondent_row)) for row in numbers),
-        dtype=np.int64,
-        count=count,
-    )
-    m_arr = np.fromiter((row[0] for row in numbers), dtype=np.int64, count=count)
-    w_arr = np.fromiter((wave_pos.get(row[1], -1) for row in numbers), dtype=np.int64, count=count)
-    v_arr = np.fromiter((row[3] for row in numbers), dtype=float, count=count)
-    respondent_codes = set(respondent_row)
+    respondent_codes = set(numbers.respondents)
     respondent_codes.update(r for _m, _w, r in texts)
 
     text_counts: dict[tuple[int, int], int] = {}
@@ -503,9 +486,9 @@ def _compute_statistics(
             changes = []
         else:
             # One row per respondent, one column per wave, NaN where missing.
-            matrix = np.full((len(respondent_row), len(waves)), np.nan)
-            sel = (m_arr == measure.pk) & (w_arr >= 0)
-            matrix[r_arr[sel], w_arr[sel]] = v_arr[sel]
+            matrix = np.full((len(numbers.respondents), len(waves)), np.nan)
+            sel = (numbers.measure_ids == measure.pk) & (numbers.wave_positions >= 0)
+            matrix[numbers.rows[sel], numbers.wave_positions[sel]] = numbers.values[sel]
             wave_stats, changes = _measure_figures(measure, waves, matrix, base_pos)
         result.append(
             MeasureStatistics(
