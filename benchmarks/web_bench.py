@@ -22,8 +22,19 @@ OUT = ROOT / ".ci-artifacts" / "bench-web"
 BATCHES, BATCH = 4, 15  # per page: the fastest of 4 batches of 15 requests counts
 
 
+def _counted() -> str:
+    """What the database holds, counted (two runs must show the same)."""
+    from phases.models import Experiment
+    from research.models import Observation
+    from units.models import Session, Unit
+
+    return (
+        f"{Unit.objects.count()} units, {Session.objects.count():,} sessions, "
+        f"{Experiment.objects.count():,} experiments, {Observation.objects.count():,} values"
+    )
+
+
 def run():
-    from loadtest import seed
     from loadtest.__main__ import prepare, server_env
     from loadtest.saturation import FLOOR, PAGES
 
@@ -31,10 +42,7 @@ def run():
     OUT.mkdir(parents=True, exist_ok=True)
     prepare(server_env(database_url), 2, OUT / "sessions.json")
     print(
-        f"workload: the load test's data ({seed.UNITS} units, {seed.PEOPLE} people, "
-        f"{seed.UNITS * seed.SESSIONS_PER_UNIT} sessions, "
-        f"{seed.UNITS * seed.EXPERIMENTS_PER_UNIT} experiments, "
-        f"{seed.UNITS * seed.MEASURES_PER_UNIT * 3 * seed.RESPONDENTS} values); "
+        f"workload: the load test's data on top of the demo's ({_counted()}); "
         f"{len(PAGES)} signed-in pages and the floor ({FLOOR[1]}), each the fastest of "
         f"{BATCHES} batches of {BATCH} requests",
         flush=True,

@@ -132,6 +132,7 @@ def run():
     from django.contrib.auth import get_user_model
 
     from benchmarks import report_bench
+    from research.models import Observation
 
     OUT.mkdir(parents=True, exist_ok=True)
     redis.Redis.from_url(BROKER).flushdb()  # no task left over from an interrupted run
@@ -149,7 +150,9 @@ def run():
         f"workload ({time.perf_counter() - started:.1f} s to make or find): the unit of the "
         f"report benchmark ({report_bench.MEMBERS} members, {report_bench.SESSIONS} sessions, "
         f"{report_bench.EXPERIMENTS} experiments, {len(report_bench.MEASURES)} measures x 3 "
-        f"waves x {report_bench.RESPONDENTS} respondents); a batch of {len(BATCH)} reports "
+        f"waves x {report_bench.RESPONDENTS} respondents: "
+        f"{Observation.objects.filter(unit=unit).count():,} values); "
+        f"a batch of {len(BATCH)} reports "
         f"({BATCH.count('intermediary')} intermediary, {BATCH.count('final')} final, Dutch)",
         flush=True,
     )
