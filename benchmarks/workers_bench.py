@@ -135,7 +135,10 @@ def run():
     from research.models import Observation
 
     OUT.mkdir(parents=True, exist_ok=True)
-    redis.Redis.from_url(BROKER).flushdb()  # no task left over from an interrupted run
+    try:
+        redis.Redis.from_url(BROKER).flushdb()  # no task left over from an interrupted run
+    except redis.ConnectionError as exc:
+        raise SystemExit(f"The workers benchmark needs Redis at {BROKER}: {exc}") from exc
     # With DEBUG off the report's stylesheet comes from the collected static files.
     subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
