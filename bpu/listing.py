@@ -6,13 +6,10 @@ look up what does not change between rows (the URL's pattern, the date format, t
 translation) once and give the same text as the template would.
 """
 
-import functools
-import re
 from collections.abc import Callable
 from datetime import date
 
-from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils.dateformat import DateFormat, TimeFormat, re_escaped, re_formatchars
 from django.utils.formats import get_format
 from django.utils.text import Truncator
@@ -29,31 +26,6 @@ def url_for_each(viewname: str, *args) -> Callable[[int], str]:
         return lambda pk: reverse(viewname, args=[*args, pk])
     head, _slot, tail = url.partition(_ID_SLOT)
     return lambda pk: f"{head}{pk}{tail}"
-
-
-_SLUG_SLOT = "slug-2147483647"
-_PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")  # nothing in it that reverse() would quote
-
-
-@functools.cache
-def _slug_pattern(viewname: str, urlconf: str, script_prefix: str) -> tuple[str, str] | None:
-    url = reverse(viewname, urlconf=urlconf, kwargs={"slug": _SLUG_SLOT})
-    if url.count(_SLUG_SLOT) != 1:
-        return None
-    head, _slot, tail = url.partition(_SLUG_SLOT)
-    return head, tail
-
-
-def slug_url(viewname: str, slug: str) -> str:
-    """``reverse(viewname, kwargs={"slug": slug})``, the address's pattern remembered per
-    process (per URLconf and script prefix): for navigation shown on every page."""
-    pattern = None
-    if _PLAIN_SLUG.match(slug):
-        urlconf = get_urlconf() or settings.ROOT_URLCONF
-        pattern = _slug_pattern(viewname, urlconf, get_script_prefix())
-    if pattern is None:
-        return reverse(viewname, kwargs={"slug": slug})
-    return f"{pattern[0]}{slug}{pattern[1]}"
 
 
 def date_formatter(format_name: str) -> Callable:

@@ -8,7 +8,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils.translation import override
 
-from bpu.listing import date_formatter, slug_url, truncated_words, url_for_each
+from bpu.listing import date_formatter, truncated_words, url_for_each
 
 MOMENTS = [
     datetime.date(2026, 12, 1),
@@ -55,11 +55,3 @@ def test_words_are_truncated_as_the_truncatewords_filter_truncates_them():
     text = "Een twee drie vier vijf\nzes <b>zeven</b> & acht"
     expected = Template("{{ text|truncatewords:5 }}").render(Context({"text": text}))
     assert Template("{{ text }}").render(Context({"text": truncated_words(text, 5)})) == expected
-
-
-@pytest.mark.parametrize("slug", ["zorg-0", "slug-2147483647", "A_b-9"])
-@pytest.mark.parametrize("viewname", ["units:detail", "research:statistics", "research:codebook"])
-def test_slug_urls_are_the_ones_reverse_gives(viewname, slug):
-    expected = reverse(viewname, kwargs={"slug": slug})
-    assert slug_url(viewname, slug) == expected
-    assert slug_url(viewname, slug) == expected  # remembered: the same again

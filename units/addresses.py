@@ -13,7 +13,8 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 
 
 def unit_url(url_name: str, slug: str, *args) -> str:
-    """``reverse(url_name, args=(slug, *args))``, from the cache when it was reversed before."""
+    """``reverse(url_name, args=(slug, *args))``, from the cache when it was reversed before
+    (any address whose first argument is a slug: a unit's, or its programme's)."""
     urlconf = get_urlconf() or settings.ROOT_URLCONF
     return _reversed(url_name, (slug, *args), get_script_prefix(), urlconf)
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from bpu.listing import slug_url
+from units.addresses import unit_url
 
 register = template.Library()
 
@@ -24,8 +24,8 @@ SECTIONS = (
 def research_urls(unit) -> dict[str, str]:
     """The addresses of the research sections of ``unit`` (and of the unit and its
     programme's comparison), without a ``reverse`` per link on every research page."""
-    urls = {section: slug_url(f"research:{section}", unit.slug) for section in SECTIONS}
-    urls["unit"] = slug_url("units:detail", unit.slug)
+    urls = {section: unit_url(f"research:{section}", unit.slug) for section in SECTIONS}
+    urls["unit"] = unit_url("units:detail", unit.slug)
     if unit.programme_id:
-        urls["comparison"] = slug_url("research_programme:comparison", unit.programme.slug)
+        urls["comparison"] = unit_url("research_programme:comparison", unit.programme.slug)
     return urls
