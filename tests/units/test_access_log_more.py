@@ -224,3 +224,20 @@ def test_the_admin_list_of_consent_records_logs_each_row_shown(
             AccessAction.VIEWED,
         )
     ]
+
+
+def test_a_log_of_more_entries_than_one_insert_takes_writes_them_all(unit, researcher):
+    from units.access import Accessed, log_access
+
+    codes = [f"R{i:05d}" for i in range(1201)]
+    written = log_access(
+        user=researcher,
+        role=Role.RESEARCHER,
+        unit=unit,
+        action=AccessAction.CREATED,
+        kind=DataKind.RESEARCH_DATA,
+        accessed=[Accessed(respondent=code) for code in codes],
+    )
+    logged = AccessLog.objects.filter(unit=unit, user=researcher, action="created")
+    assert written == 1201
+    assert sorted(logged.values_list("respondent", flat=True)) == codes
