@@ -39,6 +39,8 @@ def setup_django(name: str):
     os.environ["DATABASE_URL"] = bench_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bpu.settings")
     os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
+    # The reports' "ready" e-mails are kept in memory, not printed among the figures.
+    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
     import django
 
     django.setup()
