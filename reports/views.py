@@ -69,6 +69,12 @@ class Scope:
     def kinds(self) -> list[Kind]:
         return [Kind.COMPARISON] if self.programme else list(UNIT_KINDS)
 
+    @property
+    def may_archive(self) -> bool:
+        """A finished report's archive holds raw data: a programme's (whose pages already
+        need every unit's research), or a unit's for whoever may see its research."""
+        return self.programme is not None or self.access.can(Perm.VIEW_RESEARCH)
+
     def reports(self):
         return Report.objects.for_owner(unit=self.unit, programme=self.programme)
 
@@ -162,8 +168,6 @@ def _list_page(request, scope: Scope, form=None, status: int = 200):
             "kinds": kinds,
             "form": form,
             "programme_reports": programme_reports,
-            # A finished report's archive: a programme's, or a unit's for its researchers.
-            "may_archive": scope.programme is not None or Perm.VIEW_RESEARCH in scope.access.perms,
         },
         status,
     )
