@@ -22,7 +22,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from bpu.downloads import private_download, stored_file_response
-from bpu.listing import url_for_each
 from research.selectors import codes_blind_in, respondents_of
 from units.access import (
     Accessed,
@@ -33,6 +32,7 @@ from units.access import (
     get_unit_access,
     programme_access,
 )
+from units.addresses import unit_url
 from units.models import AccessAction, DataKind, Programme, Unit
 
 from .archive import build_archive
@@ -122,13 +122,11 @@ def _page(request, scope: Scope, template: str, context: dict, status: int = 200
 def _with_links(scope: Scope, reports: list[Report]) -> list[Report]:
     """Each report's links (reports/_status.html and the list's rows), reversed once per
     page rather than per report."""
-    links = {
-        name: url_for_each(f"{scope.namespace}:{name}", scope.slug)
-        for name in ("status", "download", "compare", "archive")
-    }
     for report in reports:
-        for name, url in links.items():
-            setattr(report, f"{name}_url", url(report.pk))
+        for name in ("status", "download", "compare", "archive"):
+            setattr(
+                report, f"{name}_url", unit_url(f"{scope.namespace}:{name}", scope.slug, report.pk)
+            )
     return reports
 
 
@@ -138,12 +136,11 @@ def _list_page(request, scope: Scope, form=None, status: int = 200):
         n.kind: n
         for n in ReportNarrative.objects.filter(unit=scope.unit, programme=scope.programme)
     }
-    narrative_url = url_for_each(f"{scope.namespace}:narrative", scope.slug)
     kinds = [
         {
             "kind": kind,
             "label": kind.label,
-            "narrative_url": narrative_url(kind.value),
+            "narrative_url": unit_url(f"{scope.namespace}:narrative", scope.slug, kind.value),
             "reports": [r for r in reports if r.kind == kind],
             "narrative": narratives.get(kind.value),
         }

@@ -5,10 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.template import Context, Template
-from django.urls import reverse
 from django.utils.translation import override
 
-from bpu.listing import date_formatter, truncated_words, url_for_each
+from bpu.listing import date_formatter, truncated_words
 
 MOMENTS = [
     datetime.date(2026, 12, 1),
@@ -38,17 +37,6 @@ def test_dates_are_written_as_the_date_filter_writes_them(language, format_name)
 def test_a_date_in_a_format_with_a_time_is_refused_as_django_refuses_it():
     with pytest.raises(TypeError):
         date_formatter("SHORT_DATETIME_FORMAT")(datetime.date(2026, 12, 1))
-
-
-@pytest.mark.parametrize("pk", [1, 20, 2147483646])
-def test_each_url_is_the_one_reverse_gives(pk):
-    assert url_for_each("phases:experiment_detail", "zorg-0")(pk) == reverse(
-        "phases:experiment_detail", args=["zorg-0", pk]
-    )
-    # The id slot's digits in the slug: no shortcut, still the right address.
-    assert url_for_each("phases:experiment_detail", "unit-2147483647")(pk) == reverse(
-        "phases:experiment_detail", args=["unit-2147483647", pk]
-    )
 
 
 def test_words_are_truncated_as_the_truncatewords_filter_truncates_them():

@@ -13,8 +13,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from bpu.downloads import private_download, stored_file_response
-from bpu.listing import date_formatter, truncated_words, url_for_each
+from bpu.listing import date_formatter, truncated_words
 from units.access import Accessed, Perm, get_unit_access
+from units.addresses import unit_url
 from units.forms import AttachmentForm, form_errors_from
 from units.models import AccessAction, DataKind
 from units.pagination import query_without_page
@@ -43,7 +44,6 @@ def _log(access, action, experiments) -> None:
 def _experiment_rows(unit, experiments) -> list[dict]:
     """What each card of the list shows, formatted here once per page, not per row in
     the template (the list's cost was mostly its twenty cards)."""
-    detail_url = url_for_each("phases:experiment_detail", unit.slug)
     short_date = date_formatter("SHORT_DATE_FORMAT")
     responses = {}
     for count in {e.comment_count for e in experiments}:
@@ -52,7 +52,7 @@ def _experiment_rows(unit, experiments) -> list[dict]:
         responses[count] = mark_safe(label % {"n": conditional_escape(localize(count))})  # noqa: S308
     return [
         {
-            "url": detail_url(e.pk),
+            "url": unit_url("phases:experiment_detail", unit.slug, e.pk),
             "title": e.title,
             "is_shared": e.is_shared,
             "author": e.author.get_full_name(),

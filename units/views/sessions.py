@@ -14,10 +14,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from bpu.downloads import private_download, stored_file_response
-from bpu.listing import date_formatter, url_for_each
+from bpu.listing import date_formatter
 
 from .. import calendar, selectors, services
 from ..access import Accessed, Perm, get_unit_access
+from ..addresses import unit_url
 from ..forms import (
     AgendaItemForm,
     AttachmentForm,
@@ -46,11 +47,10 @@ SESSIONS_PER_PAGE = 20
 def _session_rows(unit, sessions) -> list[dict]:
     """What each row of the table shows, formatted here once per page, not per row in
     the template (the rows were most of the list's cost)."""
-    detail_url = url_for_each("units:session_detail", unit.slug)
     weekday, when = date_formatter("D"), date_formatter("SHORT_DATETIME_FORMAT")
     return [
         {
-            "url": detail_url(s.pk),
+            "url": unit_url("units:session_detail", unit.slug, s.pk),
             "weekday": weekday(s.starts_at),
             "when": when(s.starts_at),
             "cancelled": s.status == Session.Status.CANCELLED,
