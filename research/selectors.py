@@ -175,9 +175,7 @@ def visible_fragments(unit, viewer=None):
     whose source is gone is left out even before ``fragments_of_deleted_source``
     removed it. One query, with one subquery per kind of source.
     """
-    fragments = CodedFragment.objects.filter(_from_visible_sources(unit=unit), unit=unit).exclude(
-        _in_someone_elses_open_blind_coding(viewer)
-    )
+    fragments = visible_fragments_in([unit], viewer)
     if viewer is not None and viewer.is_authenticated:
         fragments = fragments.exclude(
             content_type=ContentType.objects.get_for_model(Material),
@@ -186,23 +184,17 @@ def visible_fragments(unit, viewer=None):
     return fragments
 
 
-def visible_fragments_in(units):
-    """The coded passages of several units whose source still exists and may be seen by
-    everyone: what a programme's comparison counts (never a passage of a private draft,
-    nor one of a blind coding not submitted yet), like a report."""
-    return CodedFragment.objects.filter(_from_visible_sources(units=units), unit__in=units).exclude(
-        _in_someone_elses_open_blind_coding(None)
-    )
-
-
-def _from_visible_sources(*, unit=None, units=None) -> Q:
-    """Passages whose source is one of the unit's (or units') codable objects."""
+def visible_fragments_in(units, viewer=None):
+    """The coded passages of ``units`` whose source still exists and may be seen (never
+    a passage of a private draft, nor one of someone else's blind coding not submitted
+    yet): ``visible_fragments`` of one unit, or what a programme's comparison counts."""
     visible = Q()
     for kind in SOURCE_KINDS.values():
-        sources = kind.queryset(unit) if unit is not None else kind.queryset_in(units)
         ct = ContentType.objects.get_for_model(kind.model)
-        visible |= Q(content_type=ct, object_id__in=sources.values("pk"))
-    return visible
+        visible |= Q(content_type=ct, object_id__in=kind.queryset_in(units).values("pk"))
+    return CodedFragment.objects.filter(visible, unit__in=units).exclude(
+        _in_someone_elses_open_blind_coding(viewer)
+    )
 
 
 def get_source(unit, kind_key: str, pk: int, field: str) -> Source:
