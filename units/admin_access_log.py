@@ -24,6 +24,18 @@ from .access import Accessed, acting_role, log_access
 from .models import AccessAction, DataKind
 
 
+def _log_as_administrator(request, kind: DataKind, action: AccessAction, entries) -> int:
+    """The admin's entries: in the role the account gives (no membership is involved)."""
+    return log_access(
+        user=request.user,
+        role=acting_role(request.user, None),
+        unit=None,
+        action=action,
+        kind=kind,
+        accessed=entries,
+    )
+
+
 class AccessLoggedAdmin:
     access_log_kind: DataKind
     # The field naming whose data a row is (a ForeignKey to the user).
@@ -40,14 +52,8 @@ class AccessLoggedAdmin:
         )
 
     def access_log(self, request, action: AccessAction, objects) -> int:
-        return log_access(
-            user=request.user,
-            role=acting_role(request.user, None),
-            unit=None,
-            action=action,
-            kind=self.access_log_kind,
-            accessed=[self.access_log_entry(obj) for obj in objects],
-        )
+        entries = [self.access_log_entry(obj) for obj in objects]
+        return _log_as_administrator(request, self.access_log_kind, action, entries)
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
@@ -122,14 +128,8 @@ class AccessLoggedInlines:
         return obj.unit_id
 
     def _log_inline(self, request, inline, action, objects, unit_id) -> None:
-        log_access(
-            user=request.user,
-            role=acting_role(request.user, None),
-            unit=None,
-            action=action,
-            kind=inline.access_log_kind,
-            accessed=[inline.access_log_entry(obj, unit_id) for obj in objects],
-        )
+        entries = [inline.access_log_entry(obj, unit_id) for obj in objects]
+        _log_as_administrator(request, inline.access_log_kind, action, entries)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
