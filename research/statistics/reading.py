@@ -46,16 +46,22 @@ def read_numbers(observations, waves) -> Numbers:
     """The numeric values among ``observations`` (a queryset), in one query."""
     from django.db import connection
 
-    reader = READERS.get(connection.vendor, read_numbers_generic)
-    return reader(observations, waves)
+    if connection.vendor == "postgresql":
+        return read_numbers_postgresql(observations, waves)
+    return read_numbers_generic(observations, waves)
+
+
+def _numbers(observations):
+    """The numeric values as (measure, wave, respondent, value): both readers' query."""
+    return observations.filter(value_numeric__isnull=False).values_list(
+        "measure_id", "wave_id", "respondent", "value_numeric"
+    )
 
 
 def read_numbers_generic(observations, waves) -> Numbers:
     from django.db import connection
 
-    numbers_qs = observations.filter(value_numeric__isnull=False).values_list(
-        "measure_id", "wave_id", "respondent", "value_numeric"
-    )
+    numbers_qs = _numbers(observations)
     # The queryset's own SQL on a plain cursor: for 300,000 values Django's row-by-row
     # iteration would cost more than the query itself.
     sql, params = numbers_qs.query.sql_with_params()
@@ -79,10 +85,7 @@ def read_numbers_generic(observations, waves) -> Numbers:
 def read_numbers_postgresql(observations, waves) -> Numbers:
     from django.db import connection
 
-    inner = observations.filter(value_numeric__isnull=False).values_list(
-        "measure_id", "wave_id", "respondent", "value_numeric"
-    )
-    inner_sql, params = inner.query.sql_with_params()
+    inner_sql, params = _numbers(observations).query.sql_with_params()
     # float8send: the value's 8 bytes as they are (big-endian), read with np.frombuffer.
     # The inner SQL is Django's own for the queryset; its values go as parameters.
     sql = (
@@ -116,9 +119,6 @@ def read_numbers_postgresql(observations, waves) -> Numbers:
         values=np.concatenate(values).astype(float) if values else np.empty(0),
         respondents=respondents,
     )
-
-
-READERS = {"postgresql": read_numbers_postgresql}
 
 
 def respondent_rows(groups: Sequence[Sequence[str]]) -> tuple[list[np.ndarray], list[str]]:
