@@ -48,7 +48,7 @@ def units_for_dashboard(user):
         .annotate(n=Count("pk"))
         .values("n")[:1]
     )
-    units = Unit.objects.select_related("programme").annotate(
+    units = Unit.objects.visible_to(user).select_related("programme").annotate(
         group_size=Coalesce(Subquery(group_size), 0),
         next_session_at=_next_session_subquery("starts_at"),
         next_session_id=_next_session_subquery("pk"),
@@ -59,14 +59,11 @@ def units_for_dashboard(user):
             .values("answer")[:1]
         ),
     )
-    if user.is_staff:
+    if user.is_staff:  # every unit, a member of some of them
         my_role = Membership.objects.current().filter(unit=OuterRef("pk"), user=user).order_by()
         units = units.annotate(my_role=Subquery(my_role.values("role")[:1]))
-    else:
-        # One current membership per unit and person (a constraint): no DISTINCT needed.
-        units = units.filter(memberships__user=user, memberships__left_on__isnull=True).annotate(
-            my_role=F("memberships__role")
-        )
+    else:  # the membership visible_to() joined
+        units = units.annotate(my_role=F("memberships__role"))
     return units.order_by("name")
 
 

@@ -88,7 +88,9 @@ class UnitQuerySet(models.QuerySet):
             return self.none()
         if user.is_staff:
             return self
-        return self.filter(memberships__user=user, memberships__left_on__isnull=True).distinct()
+        # One current membership per person and unit (a constraint): one row per unit,
+        # no DISTINCT needed; units_for_dashboard reads the role from this same join.
+        return self.filter(memberships__user=user, memberships__left_on__isnull=True)
 
 
 class Unit(models.Model):
