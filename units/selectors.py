@@ -48,16 +48,20 @@ def units_for_dashboard(user):
         .annotate(n=Count("pk"))
         .values("n")[:1]
     )
-    units = Unit.objects.visible_to(user).select_related("programme").annotate(
-        group_size=Coalesce(Subquery(group_size), 0),
-        next_session_at=_next_session_subquery("starts_at"),
-        next_session_id=_next_session_subquery("pk"),
-        # The person's answer for it ("My work" asks those who have not answered).
-        next_session_answer=Subquery(
-            Rsvp.objects.filter(session_id=OuterRef("next_session_id"), user=user)
-            .order_by()
-            .values("answer")[:1]
-        ),
+    units = (
+        Unit.objects.visible_to(user)
+        .select_related("programme")
+        .annotate(
+            group_size=Coalesce(Subquery(group_size), 0),
+            next_session_at=_next_session_subquery("starts_at"),
+            next_session_id=_next_session_subquery("pk"),
+            # The person's answer for it ("My work" asks those who have not answered).
+            next_session_answer=Subquery(
+                Rsvp.objects.filter(session_id=OuterRef("next_session_id"), user=user)
+                .order_by()
+                .values("answer")[:1]
+            ),
+        )
     )
     if user.is_staff:  # every unit, a member of some of them
         my_role = Membership.objects.current().filter(unit=OuterRef("pk"), user=user).order_by()
